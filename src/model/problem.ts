@@ -1,0 +1,121 @@
+/**
+ * A problem is data: one BN + activation unit, its gradient noise, its optimiser, its horizon and the
+ * collapse criterion (MODEL.md sections 1-4). Algorithms in src/engine run it; nothing here computes.
+ */
+
+/** Activation after the affine map: ReLU, or LeakyReLU with slope alpha for y <= 0. */
+export type Activation = { kind: "relu" } | { kind: "leaky"; alpha: number };
+
+/** Where the pre-normalisation values h come from. */
+export type Input =
+  | { kind: "gauss" } // h_i ~ N(0, 1), fresh every step
+  | { kind: "linear"; dim: number }; // h_i = w . x_i, x_i ~ N(0, I_dim), w learned
+
+/** Distribution of the zero-mean part of the upstream gradient delta_i. */
+export type Noise =
+  | { kind: "gauss"; sigma: number }
+  | { kind: "student"; nu: number; sigma: number }; // Student-t scaled to variance sigma^2
+
+/** The loss, seen through its per-sample upstream gradient delta_i = dl_i / dz_i. */
+export type Loss =
+  | { kind: "noise"; noise: Noise; signal: number } // delta_i = signal + noise_i
+  | {
+      kind: "teacher";
+      /** fixed readout a of the student: l_i = (a z_i - t_i)^2 / 2 */
+      readout: number;
+      /** the teacher unit t_i = f(gamma* xhat*_i + beta*) + labelNoise * xi_i on the same inputs */
+      gamma: number;
+      beta: number;
+      labelNoise: number;
+    };
+
+/** Learning-rate schedule: a factor multiplying the base lr at update t = 0, 1, ..., steps - 1. */
+export type Schedule =
+  | { kind: "constant" }
+  | { kind: "step"; every: number; factor: number } // factor^floor(t / every)
+  | { kind: "cosine"; minFactor: number } // minFactor + (1 - minFactor) (1 + cos(pi t / steps)) / 2
+  | { kind: "expr"; expr: string }; // a mathjs expression in t and T (= steps)
+
+export type OptimizerKind = "sgd" | "momentum" | "adam" | "adamw";
+
+/** PyTorch semantics (MODEL.md section 3). */
+export interface Optimizer {
+  kind: OptimizerKind;
+  lr: number;
+  /** used by "momentum" */
+  momentum: number;
+  /** coupled L2 for sgd, momentum and adam; decoupled for adamw */
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  /** Adam's epsilon */
+  eps: number;
+  schedule: Schedule;
+}
+
+/** Collapse criteria of MODEL.md section 4, with r = beta / |gamma|. */
+export type Criterion =
+  | { kind: "dead" } // r <= -sqrt(B - 1)
+  | { kind: "ratio"; c: number } // r <= -c
+  | { kind: "sparsity"; s: number } // Phi(r) <= 1 - s
+  | { kind: "gamma"; e: number }; // |gamma| <= e
+
+export interface UnitProblem {
+  /** mini-batch size B >= 2 */
+  batch: number;
+  gamma0: number;
+  beta0: number;
+  /** BN epsilon inside the square root */
+  bnEps: number;
+  activation: Activation;
+  input: Input;
+  loss: Loss;
+  optimizer: Optimizer;
+  /** horizon T: number of updates */
+  steps: number;
+  collapse: Criterion;
+  /**
+   * How the Gaussian upstream noise is drawn. "exact-sum" draws the two gradient sums directly from
+   * their joint Gaussian law given the batch (2 draws instead of B; identical distribution, see
+   * docs/conventions.md); "per-sample" draws every delta_i. Gaussian noise (the noise loss's gauss
+   * noise, or the teacher's Gaussian label noise) with Gaussian input can use "exact-sum"; Student-t
+   * noise and the linear pre-layer always use per-sample.
+   */
+  noiseSampling: "exact-sum" | "per-sample";
+}
+
+export const DEFAULT_OPTIMIZER: Optimizer = {
+  kind: "sgd",
+  lr: 0.1,
+  momentum: 0.9,
+  weightDecay: 0,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  schedule: { kind: "constant" },
+};
+
+export const DEFAULT_PROBLEM: UnitProblem = {
+  batch: 32,
+  gamma0: 1,
+  beta0: 0,
+  bnEps: 1e-5,
+  activation: { kind: "relu" },
+  input: { kind: "gauss" },
+  loss: { kind: "noise", noise: { kind: "gauss", sigma: 1 }, signal: 0 },
+  optimizer: DEFAULT_OPTIMIZER,
+  steps: 1000,
+  collapse: { kind: "dead" },
+  noiseSampling: "exact-sum",
+};
+
+/** A problem from the defaults with some fields replaced (optimizer fields merge one level deep). */
+export function defineProblem(
+  fields: Partial<Omit<UnitProblem, "optimizer">> & { optimizer?: Partial<Optimizer> } = {},
+): UnitProblem {
+  return {
+    ...DEFAULT_PROBLEM,
+    ...fields,
+    optimizer: { ...DEFAULT_OPTIMIZER, ...fields.optimizer },
+  };
+}
