@@ -1,0 +1,77 @@
+import { compile, type EvalFunction } from "mathjs";
+import type { Schedule } from "../model/problem.ts";
+import { ConfigError } from "../model/errors.ts";
+
+/**
+ * Tabulates the learning rate of every update t = 0..steps-1 before the run, so the step loop only
+ * reads an array: mathjs is used here, once, and never inside the loop.
+ */
+export function tabulateLearningRate(lr: number, schedule: Schedule, steps: number, field = "schedule"): Float64Array {
+  const factors = tabulateScheduleFactors(schedule, steps, field);
+  const table = new Float64Array(steps);
+  for (let t = 0; t < steps; t++) {
+    const value = lr * factors[t];
+    if (!Number.isFinite(value)) throw new ConfigError(field, `gives learning rate ${value} at step t=${t}; it must be finite`);
+    table[t] = value;
+  }
+  return table;
+}
+
+// The last schedule tabulated, so the cells of a sweep (which share it) evaluate it once per thread.
+let lastKey = "";
+let lastFactors = new Float64Array(0);
+
+/** The schedule's factor at every update; throws a ConfigError if one is negative or not finite. */
+export function tabulateScheduleFactors(schedule: Schedule, steps: number, field = "schedule"): Float64Array {
+  const key = `${steps}|${JSON.stringify(schedule)}`;
+  if (key === lastKey) return lastFactors;
+  const factor = scheduleFactor(schedule, steps, field);
+  const table = new Float64Array(steps);
+  for (let t = 0; t < steps; t++) {
+    const value = factor(t);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new ConfigError(field, `gives the factor ${value} at update t=${t}; it must be finite and >= 0`);
+    }
+    table[t] = value;
+  }
+  lastKey = key;
+  lastFactors = table;
+  return table;
+}
+
+function scheduleFactor(schedule: Schedule, steps: number, field: string): (t: number) => number {
+  switch (schedule.kind) {
+    case "constant":
+      return () => 1;
+    case "step":
+      return (t) => Math.pow(schedule.factor, Math.floor(t / schedule.every));
+    case "cosine":
+      return (t) => schedule.minFactor + (1 - schedule.minFactor) * 0.5 * (1 + Math.cos((Math.PI * t) / steps));
+    case "expr":
+      return compileScheduleExpression(schedule.expr, steps, field);
+  }
+}
+
+/** Compiles a mathjs expression in t (update index from 0) and T (steps) to a factor. */
+export function compileScheduleExpression(expr: string, steps: number, field = "schedule"): (t: number) => number {
+  let code: EvalFunction;
+  try {
+    code = compile(expr) as EvalFunction;
+  } catch (e) {
+    throw new ConfigError(field, `cannot parse expression "${expr}": ${(e as Error).message}`);
+  }
+  const scope = new Map<string, number>([["T", steps], ["t", 0]]);
+  return (t: number) => {
+    scope.set("t", t);
+    let v: unknown;
+    try {
+      v = code.evaluate(scope);
+    } catch (e) {
+      throw new ConfigError(field, `expression "${expr}" fails at t=${t}: ${(e as Error).message}`);
+    }
+    if (typeof v !== "number") {
+      throw new ConfigError(field, `expression "${expr}" must give a real number at t=${t}, got ${String(v)}`);
+    }
+    return v;
+  };
+}

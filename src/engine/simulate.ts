@@ -1,0 +1,83 @@
+import type { UnitProblem } from "../model/problem.ts";
+import { validateProblem } from "../model/validate.ts";
+import { seedState, trajectoryKey } from "../rng/streams.ts";
+import { createRngState } from "../rng/xoshiro.ts";
+import { CompiledUnit } from "./compiled.ts";
+import {
+  allocateOutcomes,
+  createPathRecorder,
+  runTrajectory,
+  type PathRecorder,
+  type TrajectoryOutcomes,
+} from "./trajectory.ts";
+
+export interface SimulateOptions {
+  /** master seed */
+  seed: string | number;
+  /** number of trajectories */
+  trials: number;
+  /** index of the first trajectory (for blocks of a larger ensemble) */
+  firstTrial?: number;
+  /** names the random streams together with the seed; cells of a sweep use their coordinates */
+  streamKey?: string;
+  /** stop a trajectory at its first passage (default true); false runs every one to T */
+  stopAtCollapse?: boolean;
+}
+
+/**
+ * Simulates trajectories firstTrial..firstTrial+trials-1 of one problem. Trajectory i draws from
+ * its own stream keyed by (seed, streamKey, i), so any block of an ensemble reproduces exactly.
+ */
+export function simulateTrajectories(problem: UnitProblem, options: SimulateOptions): TrajectoryOutcomes {
+  validateProblem(problem);
+  return simulateCompiled(new CompiledUnit(problem), options);
+}
+
+/** The same for an already compiled problem (workers keep one per cell). */
+export function simulateCompiled(unit: CompiledUnit, options: SimulateOptions): TrajectoryOutcomes {
+  const { seed, trials, firstTrial = 0, streamKey = "", stopAtCollapse = true } = options;
+  const out = allocateOutcomes(trials);
+  const rng = createRngState();
+  for (let j = 0; j < trials; j++) {
+    seedState(trajectoryKey(seed, streamKey, firstTrial + j), rng);
+    runTrajectory(unit, rng, stopAtCollapse, out, j);
+  }
+  return out;
+}
+
+/** A trajectory's (gamma, beta) path, sampled every `every` updates, for plots and notebooks. */
+export interface TrajectoryPath {
+  index: number;
+  step: number[];
+  gamma: number[];
+  beta: number[];
+  firstPassage: number;
+  stopReason: number;
+}
+
+export function simulatePaths(
+  problem: UnitProblem,
+  options: SimulateOptions & { every?: number },
+): TrajectoryPath[] {
+  validateProblem(problem);
+  const unit = new CompiledUnit(problem);
+  const { seed, trials, firstTrial = 0, streamKey = "", stopAtCollapse = false } = options;
+  const every = Math.max(1, Math.floor(options.every ?? Math.ceil(problem.steps / 500)));
+  const out = allocateOutcomes(1);
+  const rng = createRngState();
+  const paths: TrajectoryPath[] = [];
+  for (let j = 0; j < trials; j++) {
+    const rec: PathRecorder = createPathRecorder(problem.steps, every);
+    seedState(trajectoryKey(seed, streamKey, firstTrial + j), rng);
+    runTrajectory(unit, rng, stopAtCollapse, out, 0, rec);
+    paths.push({
+      index: firstTrial + j,
+      step: Array.from({ length: rec.length }, (_, k) => k * every),
+      gamma: Array.from(rec.gamma.subarray(0, rec.length)),
+      beta: Array.from(rec.beta.subarray(0, rec.length)),
+      firstPassage: out.firstPassage[0],
+      stopReason: out.stopReason[0],
+    });
+  }
+  return paths;
+}

@@ -1,0 +1,117 @@
+import { batchNormalise, batchNormBackward } from "../unit/batchnorm.ts";
+import { normal } from "../rng/normal.ts";
+import { studentUnitVariance } from "../rng/student.ts";
+import type { RngState } from "../rng/xoshiro.ts";
+import type { CompiledUnit } from "./compiled.ts";
+
+/**
+ * One mini-batch: draws the pre-normalisation values and normalises them (student, and teacher when
+ * it sees other features). Returns the student's 1 / sqrt(var + eps).
+ */
+export function drawNormalisedBatch(c: CompiledUnit, s: RngState): number {
+  const B = c.batch, d = c.inputDim, h = c.h;
+  if (d === 0) {
+    for (let i = 0; i < B; i++) h[i] = normal(s);
+  } else {
+    const x = c.x, w = c.p, wt = c.teacherW, ht = c.hTeacher;
+    for (let j = 0; j < B * d; j++) x[j] = normal(s);
+    for (let i = 0; i < B; i++) {
+      let acc = 0, accT = 0;
+      for (let k = 0; k < d; k++) {
+        acc += w[2 + k] * x[i * d + k];
+        accT += wt[k] * x[i * d + k];
+      }
+      h[i] = acc;
+      ht[i] = accT;
+    }
+    if (c.teacher) batchNormalise(ht, B, c.bnEps, c.xhatTeacher);
+  }
+  return batchNormalise(h, B, c.bnEps, c.xhat);
+}
+
+/** The deterministic part of delta_i: the signal, or the teacher loss's residual. */
+function upstreamMean(c: CompiledUnit, i: number, y: number): number {
+  if (!c.teacher) return c.signal;
+  const alpha = c.alpha;
+  const xt = c.inputDim === 0 ? c.xhat[i] : c.xhatTeacher[i];
+  const yt = c.teacherGamma * xt + c.teacherBeta;
+  const z = y > 0 ? y : alpha * y;
+  const zt = yt > 0 ? yt : alpha * yt;
+  return c.readout * (c.readout * z - zt);
+}
+
+/**
+ * Writes dL/dgamma, dL/dbeta (and dL/dw) into c.g for the batch in c.xhat, with
+ * L = (1/B) sum_i l_i and delta_i = mean_i + scale * noise_i (MODEL.md section 2).
+ */
+export function computeGradients(c: CompiledUnit, s: RngState, invStd: number): void {
+  if (c.exactSum) exactSumGradients(c, s);
+  else perSampleGradients(c, s, invStd);
+}
+
+/**
+ * Given the batch, (dL/dgamma, dL/dbeta) is Gaussian with mean (1/B) sum_i a_i m_i (xhat_i, 1) and
+ * covariance (scale/B)^2 sum_i a_i^2 [[xhat_i^2, xhat_i], [xhat_i, 1]], a_i = f'(y_i). Drawing it
+ * through the Cholesky factor of that 2x2 matrix gives the same law as B per-sample draws.
+ */
+function exactSumGradients(c: CompiledUnit, s: RngState): void {
+  const B = c.batch, xhat = c.xhat, alpha = c.alpha;
+  const gamma = c.p[0], beta = c.p[1];
+  let meanG = 0, meanB = 0, qxx = 0, qx = 0, q1 = 0;
+  for (let i = 0; i < B; i++) {
+    const xi = xhat[i];
+    const y = gamma * xi + beta;
+    const a = y > 0 ? 1 : alpha;
+    if (a === 0) continue;
+    const mi = a * upstreamMean(c, i, y);
+    meanG += mi * xi;
+    meanB += mi;
+    const a2 = a * a;
+    qxx += a2 * xi * xi;
+    qx += a2 * xi;
+    q1 += a2;
+  }
+  let noiseG = 0, noiseB = 0;
+  if (q1 > 0 && c.noiseScale !== 0) {
+    const z1 = normal(s), z2 = normal(s);
+    const l11 = Math.sqrt(qxx);
+    const l21 = l11 > 0 ? qx / l11 : 0;
+    const rest = q1 - l21 * l21;
+    const l22 = rest > 0 ? Math.sqrt(rest) : 0;
+    noiseG = l11 * z1;
+    noiseB = l21 * z1 + l22 * z2;
+  }
+  const sc = c.noiseScale;
+  c.g[0] = (meanG + sc * noiseG) / B;
+  c.g[1] = (meanB + sc * noiseB) / B;
+}
+
+function perSampleGradients(c: CompiledUnit, s: RngState, invStd: number): void {
+  const B = c.batch, xhat = c.xhat, dy = c.dy, alpha = c.alpha, sc = c.noiseScale;
+  const gamma = c.p[0], beta = c.p[1];
+  const nu = c.studentNu, tScale = c.studentScale;
+  let gG = 0, gB = 0;
+  for (let i = 0; i < B; i++) {
+    const xi = xhat[i];
+    const y = gamma * xi + beta;
+    const a = y > 0 ? 1 : alpha;
+    const noise = nu > 0 ? studentUnitVariance(s, nu, tScale) : normal(s);
+    const d = (a * (upstreamMean(c, i, y) + sc * noise)) / B;
+    dy[i] = d;
+    gG += d * xi;
+    gB += d;
+  }
+  c.g[0] = gG;
+  c.g[1] = gB;
+  const dim = c.inputDim;
+  if (dim > 0) {
+    const dxhat = c.dxhat, dh = c.dh, x = c.x, g = c.g;
+    for (let i = 0; i < B; i++) dxhat[i] = dy[i] * gamma;
+    batchNormBackward(xhat, dxhat, B, invStd, dh);
+    for (let k = 0; k < dim; k++) {
+      let acc = 0;
+      for (let i = 0; i < B; i++) acc += dh[i] * x[i * dim + k];
+      g[2 + k] = acc;
+    }
+  }
+}

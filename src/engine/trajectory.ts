@@ -1,0 +1,104 @@
+import type { RngState } from "../rng/xoshiro.ts";
+import type { CompiledUnit } from "./compiled.ts";
+import { meetsCriterion } from "./criteria.ts";
+import { optimizerStep, resetOptimizerState } from "./optimizer.ts";
+import { computeGradients, drawNormalisedBatch } from "./step.ts";
+
+/** Why a trajectory ended. */
+export const STOP_HORIZON = 0; // ran all T updates (censored unless it collapsed and kept going)
+export const STOP_COLLAPSED = 1; // stopped at its first passage
+export const STOP_NON_FINITE = 2; // a parameter became NaN or infinite
+
+export const STOP_REASONS = ["horizon", "collapsed", "non-finite"] as const;
+
+/** Plain per-trajectory outcomes of a block of trajectories, in typed arrays. */
+export interface TrajectoryOutcomes {
+  /** 1-based index of the first update after which the criterion held; 0 if it never did */
+  firstPassage: Int32Array;
+  /** updates executed */
+  stepsRun: Int32Array;
+  /** STOP_* code */
+  stopReason: Uint8Array;
+  finalGamma: Float64Array;
+  finalBeta: Float64Array;
+}
+
+export function allocateOutcomes(n: number): TrajectoryOutcomes {
+  return {
+    firstPassage: new Int32Array(n),
+    stepsRun: new Int32Array(n),
+    stopReason: new Uint8Array(n),
+    finalGamma: new Float64Array(n),
+    finalBeta: new Float64Array(n),
+  };
+}
+
+/** Optional record of (gamma, beta) every `every` updates, starting with the initial state. */
+export interface PathRecorder {
+  every: number;
+  gamma: Float64Array;
+  beta: Float64Array;
+  length: number;
+}
+
+export function createPathRecorder(steps: number, every: number): PathRecorder {
+  const n = Math.floor(steps / every) + 1;
+  return { every, gamma: new Float64Array(n), beta: new Float64Array(n), length: 0 };
+}
+
+/**
+ * Runs one trajectory from (gamma0, beta0) for at most T updates, checking the criterion after each,
+ * and writes its outcome at position `slot` of `out`. The loop allocates nothing.
+ */
+export function runTrajectory(
+  c: CompiledUnit,
+  s: RngState,
+  stopAtCollapse: boolean,
+  out: TrajectoryOutcomes,
+  slot: number,
+  path: PathRecorder | null = null,
+): void {
+  const p = c.p;
+  p[0] = c.gamma0;
+  p[1] = c.beta0;
+  for (let k = 0; k < c.inputDim; k++) p[2 + k] = c.w0[k];
+  resetOptimizerState(c);
+  if (path !== null) recordPoint(path, p[0], p[1]);
+
+  const T = c.steps, on = c.criterionOn, threshold = c.criterionThreshold;
+  let first = 0;
+  let reason = STOP_HORIZON;
+  let t = 0;
+  while (t < T) {
+    const invStd = drawNormalisedBatch(c, s);
+    computeGradients(c, s, invStd);
+    optimizerStep(c, t);
+    t++;
+    const gamma = p[0], beta = p[1];
+    if (path !== null && t % path.every === 0) recordPoint(path, gamma, beta);
+    if (!(Number.isFinite(gamma) && Number.isFinite(beta))) {
+      reason = STOP_NON_FINITE;
+      break;
+    }
+    if (first === 0 && meetsCriterion(on, threshold, gamma, beta)) {
+      first = t;
+      if (stopAtCollapse) {
+        reason = STOP_COLLAPSED;
+        break;
+      }
+    }
+  }
+  out.firstPassage[slot] = first;
+  out.stepsRun[slot] = t;
+  out.stopReason[slot] = reason;
+  out.finalGamma[slot] = p[0];
+  out.finalBeta[slot] = p[1];
+}
+
+function recordPoint(path: PathRecorder, gamma: number, beta: number): void {
+  if (path.length < path.gamma.length) {
+    path.gamma[path.length] = gamma;
+    path.beta[path.length] = beta;
+    path.length++;
+  }
+}
