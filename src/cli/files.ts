@@ -1,0 +1,18 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * Writes a file so that readers never see it half-written: the text goes to a temporary name in the
+ * same folder, then a rename (atomic on one file system) puts it in place.
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path) || ".", { recursive: true });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,29 @@
+import { CompiledUnit } from "../engine/compiled.ts";
+import { simulateCompiled } from "../engine/simulate.ts";
+import type { BlockResult, BlockTask } from "./block.ts";
+
+/**
+ * Runs blocks, keeping the compiled unit of the last cell seen (blocks of a cell come together).
+ * Used by worker threads and by the in-process runner alike.
+ */
+export function createBlockRunner(): (task: BlockTask) => BlockResult {
+  let cachedCell = -1;
+  let cachedKey = "";
+  let unit: CompiledUnit | null = null;
+  return (task) => {
+    const key = JSON.stringify(task.problem);
+    if (unit === null || task.cell !== cachedCell || key !== cachedKey) {
+      unit = new CompiledUnit(task.problem);
+      cachedCell = task.cell;
+      cachedKey = key;
+    }
+    const outcomes = simulateCompiled(unit, {
+      seed: task.seed,
+      trials: task.count,
+      firstTrial: task.first,
+      streamKey: task.streamKey,
+      stopAtCollapse: task.stopAtCollapse,
+    });
+    return { cell: task.cell, first: task.first, outcomes };
+  };
+}

@@ -1,0 +1,76 @@
+import { STOP_NON_FINITE, type TrajectoryOutcomes } from "../engine/trajectory.ts";
+import { clopperPearsonInterval, wilsonInterval } from "../stats/binomial.ts";
+import { kaplanMeier, survivalQuantile, thinCurve, type KaplanMeier } from "../stats/survival.ts";
+
+export interface FirstPassageSummary {
+  /** Kaplan-Meier median of the first-passage time; null when S(T) > 1/2 */
+  median: number | null;
+  q25: number | null;
+  q75: number | null;
+  /** mean first-passage time of the trajectories that collapsed (conditional on collapse by T) */
+  meanCollapsed: number | null;
+  /** KM survival curve, thinned to at most 200 steps */
+  km: Pick<KaplanMeier, "t" | "survival" | "lo" | "hi">;
+}
+
+export interface CellStatistics {
+  trials: number;
+  /** trajectories whose first passage came by T */
+  collapsed: number;
+  /** trajectories that produced NaN or an infinity before any first passage */
+  nonFinite: number;
+  /** collapsed / (trials - nonFinite): non-finite runs are in neither count, see the README */
+  p: number;
+  /** binomial standard error of p */
+  se: number;
+  ci95: [number, number];
+  firstPassage: FirstPassageSummary;
+  /** mean updates executed per trajectory (work done) */
+  meanSteps: number;
+}
+
+/**
+ * Statistics of one cell from its trajectories. Collapse by T is a binomial count; the first-passage
+ * time is right-censored at T (or where a run went non-finite) and summarised by Kaplan-Meier.
+ */
+export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "wilson" | "clopper-pearson"): CellStatistics {
+  const n = o.firstPassage.length;
+  let collapsed = 0, nonFinite = 0, sumFirst = 0, work = 0;
+  const times = new Int32Array(n);
+  const events = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const first = o.firstPassage[i];
+    work += o.stepsRun[i];
+    if (first > 0) {
+      collapsed++;
+      sumFirst += first;
+      times[i] = first;
+      events[i] = 1;
+    } else {
+      if (o.stopReason[i] === STOP_NON_FINITE) nonFinite++;
+      times[i] = o.stopReason[i] === STOP_NON_FINITE ? o.stepsRun[i] : steps;
+    }
+  }
+  const valid = n - nonFinite;
+  const p = valid > 0 ? collapsed / valid : NaN;
+  const se = valid > 0 ? Math.sqrt((p * (1 - p)) / valid) : NaN;
+  const ci95 = interval === "wilson" ? wilsonInterval(collapsed, valid) : clopperPearsonInterval(collapsed, valid, 0.95);
+  const km = kaplanMeier(times, events);
+  const thin = thinCurve(km, 200);
+  return {
+    trials: n,
+    collapsed,
+    nonFinite,
+    p,
+    se,
+    ci95,
+    firstPassage: {
+      median: survivalQuantile(km, 0.5),
+      q25: survivalQuantile(km, 0.25),
+      q75: survivalQuantile(km, 0.75),
+      meanCollapsed: collapsed > 0 ? sumFirst / collapsed : null,
+      km: { t: thin.t, survival: thin.survival, lo: thin.lo, hi: thin.hi },
+    },
+    meanSteps: n > 0 ? work / n : 0,
+  };
+}

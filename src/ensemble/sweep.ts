@@ -1,0 +1,125 @@
+import type { Axis, SweepSpec } from "../config/sweep-config.ts";
+import { allocateOutcomes, type TrajectoryOutcomes } from "../engine/trajectory.ts";
+import type { BlockTask } from "./block.ts";
+import { enumerateCells, type Cell } from "./grid.ts";
+import { defaultWorkerCount, runBlocks } from "./pool.ts";
+import { summariseCell, type CellStatistics } from "./summary.ts";
+
+export type CellResult = Record<Axis, number> & CellStatistics;
+
+/** A sweep's result: plain data that analysis, plots and files read. */
+export interface SweepResult {
+  tool: "bn-collapse";
+  version: string;
+  kind: "sweep";
+  seed: string | number;
+  config: SweepSpec["config"];
+  /** the resolved problem of the first cell, for reference (axes vary per cell) */
+  template: SweepSpec["template"];
+  cells: CellResult[];
+}
+
+export interface Progress {
+  cellsDone: number;
+  cells: number;
+  trajectoriesDone: number;
+  trajectories: number;
+  elapsedSeconds: number;
+}
+
+export interface SweepOptions {
+  /** worker threads; default all cores */
+  workers?: number;
+  /** only these cell indices (for shards and resumes); default all */
+  cellIndices?: number[];
+  onProgress?: (p: Progress) => void;
+  /** called with each cell's result as soon as it is complete */
+  onCell?: (cell: CellResult) => void;
+}
+
+export const VERSION = "0.1.0";
+
+/** Trajectories per block: about 5e6 sample-steps, so blocks take ~0.1-0.3 s and balance well. */
+export function blockSize(steps: number, batch: number, trials: number): number {
+  return Math.max(1, Math.min(trials, Math.floor(5e6 / (steps * batch))));
+}
+
+export function planBlocks(spec: SweepSpec, cells: Cell[]): BlockTask[] {
+  const { trials, seed, stopAtCollapse } = spec.config;
+  const tasks: BlockTask[] = [];
+  for (const cell of cells) {
+    const size = blockSize(cell.problem.steps, cell.problem.batch, trials);
+    for (let first = 0; first < trials; first += size) {
+      tasks.push({
+        cell: cell.index,
+        problem: cell.problem,
+        seed,
+        streamKey: cell.streamKey,
+        first,
+        count: Math.min(size, trials - first),
+        stopAtCollapse,
+      });
+    }
+  }
+  return tasks;
+}
+
+/** Runs every cell of the sweep (or the chosen ones) and returns their statistics in cell order. */
+export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
+  const all = enumerateCells(spec);
+  const chosen = options.cellIndices ? options.cellIndices.map((i) => all[i]) : all;
+  const { trials, steps, interval } = spec.config;
+  const tasks = planBlocks(spec, chosen);
+
+  const pending = new Map<number, { outcomes: TrajectoryOutcomes; remaining: number }>();
+  const done = new Map<number, CellResult>();
+  const started = Date.now();
+  let trajectoriesDone = 0;
+
+  await runBlocks(tasks, options.workers ?? defaultWorkerCount(), ({ cell, first, outcomes }) => {
+    let entry = pending.get(cell);
+    if (!entry) {
+      entry = { outcomes: allocateOutcomes(trials), remaining: trials };
+      pending.set(cell, entry);
+    }
+    const o = entry.outcomes;
+    o.firstPassage.set(outcomes.firstPassage, first);
+    o.stepsRun.set(outcomes.stepsRun, first);
+    o.stopReason.set(outcomes.stopReason, first);
+    o.finalGamma.set(outcomes.finalGamma, first);
+    o.finalBeta.set(outcomes.finalBeta, first);
+    entry.remaining -= outcomes.firstPassage.length;
+    trajectoriesDone += outcomes.firstPassage.length;
+    if (entry.remaining === 0) {
+      pending.delete(cell);
+      const at = all[cell].at;
+      const result: CellResult = { ...pickAxes(at), ...summariseCell(o, steps, interval) };
+      done.set(cell, result);
+      options.onCell?.(result);
+    }
+    options.onProgress?.({
+      cellsDone: done.size,
+      cells: chosen.length,
+      trajectoriesDone,
+      trajectories: chosen.length * trials,
+      elapsedSeconds: (Date.now() - started) / 1000,
+    });
+  });
+
+  return {
+    tool: "bn-collapse",
+    version: VERSION,
+    kind: "sweep",
+    seed: spec.config.seed,
+    config: spec.config,
+    template: spec.template,
+    cells: chosen.map((c) => done.get(c.index)!),
+  };
+}
+
+/** Axis values first in each cell, in the order readers expect. */
+const CELL_FIELD_ORDER: readonly Axis[] = ["lr", "gamma", "beta", "batch", "weightDecay", "signal"];
+
+function pickAxes(at: Record<Axis, number>): Record<Axis, number> {
+  return Object.fromEntries(CELL_FIELD_ORDER.map((a) => [a, at[a]])) as Record<Axis, number>;
+}

@@ -1,0 +1,53 @@
+/**
+ * bn-collapse: the library behind the CLI, for scripts and notebooks (Node via tsx, Deno 2).
+ *
+ * - A problem is data: `defineProblem({...})` (src/model/problem.ts, conventions in MODEL.md).
+ * - One batch by hand: `bnReluForward`, `bnReluBackward`, `linearForward`, `linearBackward`.
+ * - Trajectories of one problem: `simulateTrajectories` (outcomes in typed arrays) and
+ *   `simulatePaths` ((gamma, beta) paths for plots).
+ * - A grid: `resolveSweep(config)` then `runSweep(spec)`; the result is plain data.
+ */
+export * from "./model/problem.ts";
+export { ConfigError } from "./model/errors.ts";
+export { validateProblem } from "./model/validate.ts";
+export * from "./unit/bn-relu.ts";
+export { simulateTrajectories, simulatePaths, type SimulateOptions, type TrajectoryPath } from "./engine/simulate.ts";
+export { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, STOP_REASONS, type TrajectoryOutcomes } from "./engine/trajectory.ts";
+export { ratioOf, meetsCriterion, criterionTest, formatCriterion } from "./engine/criteria.ts";
+export { tabulateLearningRate } from "./engine/schedule.ts";
+export {
+  resolveSweep,
+  cellProblem,
+  DEFAULT_SWEEP,
+  SWEEP_CONFIG_SCHEMA,
+  AXES,
+  type RawSweepConfig,
+  type SweepSpec,
+  type Axis,
+} from "./config/sweep-config.ts";
+export { parseList } from "./config/lists.ts";
+export {
+  parseActivation,
+  parseCriterion,
+  parseInput,
+  parseLoss,
+  parseNoise,
+  parseOptimizer,
+  parseSchedule,
+} from "./config/terms.ts";
+export { enumerateCells, type Cell } from "./ensemble/grid.ts";
+export { runSweep, VERSION, type SweepResult, type CellResult, type SweepOptions, type Progress } from "./ensemble/sweep.ts";
+export { summariseCell, type CellStatistics, type FirstPassageSummary } from "./ensemble/summary.ts";
+export { wilsonInterval, clopperPearsonInterval } from "./stats/binomial.ts";
+export { kaplanMeier, survivalQuantile, type KaplanMeier } from "./stats/survival.ts";
+export { normalCdf, normalPdf, normalQuantile } from "./stats/special.ts";
+export { stringifyResults } from "./io/json.ts";
+export { sweepToCsv } from "./io/csv.ts";
+
+import { resolveSweep, type RawSweepConfig } from "./config/sweep-config.ts";
+import { runSweep, type SweepOptions, type SweepResult } from "./ensemble/sweep.ts";
+
+/** Resolves a config (same fields as the CLI's --config file) and runs it. */
+export function sweep(config: RawSweepConfig = {}, options: SweepOptions = {}): Promise<SweepResult> {
+  return runSweep(resolveSweep(config), options);
+}
