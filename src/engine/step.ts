@@ -1,5 +1,5 @@
 import { batchNormalise, batchNormBackward } from "../unit/batchnorm.ts";
-import { normal } from "../rng/normal.ts";
+import { fillNormal, normal } from "../rng/normal.ts";
 import { studentUnitVariance } from "../rng/student.ts";
 import type { RngState } from "../rng/xoshiro.ts";
 import type { CompiledUnit } from "./compiled.ts";
@@ -11,10 +11,10 @@ import type { CompiledUnit } from "./compiled.ts";
 export function drawNormalisedBatch(c: CompiledUnit, s: RngState): number {
   const B = c.batch, d = c.inputDim, h = c.h;
   if (d === 0) {
-    for (let i = 0; i < B; i++) h[i] = normal(s);
+    fillNormal(s, h, B);
   } else {
     const x = c.x, w = c.p, wt = c.teacherW, ht = c.hTeacher;
-    for (let j = 0; j < B * d; j++) x[j] = normal(s);
+    fillNormal(s, x, B * d);
     for (let i = 0; i < B; i++) {
       let acc = 0, accT = 0;
       for (let k = 0; k < d; k++) {
@@ -73,7 +73,9 @@ function exactSumGradients(c: CompiledUnit, s: RngState): void {
   }
   let noiseG = 0, noiseB = 0;
   if (q1 > 0 && c.noiseScale !== 0) {
-    const z1 = normal(s), z2 = normal(s);
+    const z = c.draws;
+    fillNormal(s, z, 2);
+    const z1 = z[0], z2 = z[1];
     const l11 = Math.sqrt(qxx);
     const l21 = l11 > 0 ? qx / l11 : 0;
     const rest = q1 - l21 * l21;

@@ -32,10 +32,9 @@ export function normal(s: RngState): number {
     const sign = bits & 256 ? -1 : 1;
     const z = uniform32(s) * X[i];
     if (z < X[i + 1]) return sign * z;
-    if (i === 0) return sign * normalTail(s);
-    // wedge between layer i's rectangle and the density
-    const y = F[i] + uniform32(s) * (F[i + 1] - F[i]);
-    if (y < Math.exp(-0.5 * z * z)) return sign * z;
+    // the base layer's overhang is the tail; any other layer's is a wedge under the density
+    const v = finishRejected(s, i, sign, z);
+    if (v === v) return v;
   }
 }
 
@@ -48,7 +47,45 @@ function normalTail(s: RngState): number {
   }
 }
 
-/** Fills out[0..n) with N(0, 1) variates. */
+/**
+ * Fills out[0..n) with N(0, 1) variates: the same numbers, from the same stream, as n calls of
+ * normal(s). This is the step loop's sampler: the generator's state stays in local variables and
+ * the accepted-at-once path (about 99%) is written out in full, so nothing is boxed or stored per
+ * draw; the rare wedge and tail cases write the state back and go through normal()'s code.
+ */
 export function fillNormal(s: RngState, out: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) out[i] = normal(s);
+  let s0 = s[0] | 0, s1 = s[1] | 0, s2 = s[2] | 0, s3 = s[3] | 0;
+  let i = 0;
+  while (i < n) {
+    // first 32 bits: layer and sign (xoshiro128** written out; see xoshiro.ts)
+    let m = Math.imul(s1, 5);
+    const bits = Math.imul((m << 7) | (m >>> 25), 9);
+    let t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+    // second 32 bits: position in the layer
+    m = Math.imul(s1, 5);
+    const u = (Math.imul((m << 7) | (m >>> 25), 9) >>> 0) * TWO_POW_M32;
+    t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+    const layer = bits & 255;
+    const z = u * X[layer];
+    if (z < X[layer + 1]) {
+      out[i++] = bits & 256 ? -z : z;
+      continue;
+    }
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+    const v = finishRejected(s, layer, bits & 256 ? -1 : 1, z);
+    s0 = s[0]; s1 = s[1]; s2 = s[2]; s3 = s[3];
+    if (v === v) out[i++] = v; // NaN: rejected, draw again
+  }
+  s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+}
+
+const TWO_POW_M32 = 2.3283064365386963e-10;
+
+/** The rest of normal()'s loop body after the first test failed: a variate, or NaN to draw again. */
+function finishRejected(s: RngState, layer: number, sign: number, z: number): number {
+  if (layer === 0) return sign * normalTail(s);
+  const y = F[layer] + uniform32(s) * (F[layer + 1] - F[layer]);
+  return y < Math.exp(-0.5 * z * z) ? sign * z : NaN;
 }
