@@ -1,0 +1,65 @@
+import type { SweepResult } from "../ensemble/sweep.ts";
+import type { UnitProblem } from "../model/problem.ts";
+import { collapseTest, type CollapseCell, type CollapseTest } from "./collapse.ts";
+import { fmt } from "./regime.ts";
+
+export interface CollapseReport {
+  variable: string;
+  test: CollapseTest;
+  /** true when P depends on lr/gamma0 only by the exact scale symmetry, so collapse is exact by construction */
+  trivial: boolean;
+  sentence: string;
+}
+
+/** The noise scale sigma that enters tau. */
+export function sigmaOf(problem: UnitProblem): number {
+  return problem.loss.kind === "noise" ? problem.loss.noise.sigma : problem.loss.labelNoise;
+}
+
+/**
+ * Scale symmetry (MODEL.md section 5): plain SGD or momentum, no weight decay, the noise loss, Gaussian
+ * input, a criterion on r. Then P depends on lr and gamma0 only through lr/gamma0, and with one B and
+ * one T tau is a function of lr/gamma0 too.
+ */
+export function collapseIsTrivial(result: SweepResult): boolean {
+  const c = result.config;
+  const t = result.template;
+  return (
+    c.batch.length === 1 &&
+    (t.optimizer.kind === "sgd" || t.optimizer.kind === "momentum") &&
+    c.weightDecay.every((w) => w === 0) &&
+    t.loss.kind === "noise" &&
+    t.input.kind === "gauss" &&
+    t.collapse.kind !== "gamma"
+  );
+}
+
+export function collapseReport(result: SweepResult): CollapseReport {
+  const sigma = sigmaOf(result.template);
+  const cells: CollapseCell[] = result.cells.map((c) => ({
+    lr: c.lr, gamma: c.gamma, beta: c.beta, batch: c.batch, steps: result.config.steps, sigma,
+    k: c.collapsed, n: c.trials - c.nonFinite,
+  }));
+  const test = collapseTest(cells);
+  const trivial = collapseIsTrivial(result);
+  const parts: string[] = [];
+  const poly = test.polynomial, eq = test.equalTau;
+  if (poly) parts.push(`logit-polynomial fit in log tau (degree ${poly.degree}, per r0): chi2 = ${fmt(poly.chi2)} on ${poly.dof} dof, p = ${pfmt(poly.pValue)}`);
+  if (eq) parts.push(`homogeneity among ${eq.groups} groups of equal tau: chi2 = ${fmt(eq.chi2)} on ${eq.dof} dof, p = ${pfmt(eq.pValue)}`);
+  let sentence: string;
+  if (test.rejected === null) sentence = `Data collapse onto tau: not testable on this grid (too few cells or distinct tau).`;
+  else {
+    sentence = `Data collapse of P(T) onto tau = lr^2 sigma^2 T/(B gamma0^2): ${parts.join("; ")}; ` +
+      (test.rejected
+        ? `rejected at the ${test.level} level: the cells do not fall on one curve of tau.`
+        : `not rejected at the ${test.level} level: the cells are consistent with one curve of tau.`);
+  }
+  if (trivial) {
+    sentence += ` Note: with one B, one T, ${result.template.optimizer.kind} and no weight decay, P depends on lr/gamma0 exactly (scale symmetry), so the collapse onto tau holds by construction here; the test only checks the statistics and the fitted curve. It is informative when B or T vary, or with weight decay or Adam.`;
+  }
+  return { variable: "tau = lr^2 sigma^2 T / (B gamma0^2)", test, trivial, sentence };
+}
+
+export function pfmt(p: number): string {
+  return p >= 0.001 ? fmt(p) : p.toExponential(1);
+}

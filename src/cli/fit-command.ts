@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep } from "../analysis/fit-sweep.ts";
+import { parseSweepResult } from "../analysis/load.ts";
+import { fitReportText } from "../analysis/text.ts";
+import { stringifyResults } from "../io/json.ts";
+import { ConfigError } from "../model/errors.ts";
+import { parseArgs, type FlagSpec } from "./args.ts";
+
+export const FIT_HELP = `bn-collapse fit: scaling exponents of a sweep's result in lr and in gamma, for four estimators,
+each with a 95% interval and a verdict against the paper's law (P ~ lr^2/gamma^2), and a test of
+the data collapse onto tau = lr^2 sigma^2 T/(B gamma0^2). Method: docs/scaling-analysis.md.
+
+Usage: bn-collapse fit RESULTS.json [--trials N] [--gap D] [--format text|json]
+
+  (a) P(T), the collapse probability by T           from the cells         expected +2 (lr), -2 (gamma)
+  (b) the median first-passage time                  from the KM curves     expected -2 (lr), +2 (gamma)
+  (c) the per-step sparsity drift at the initial r   fresh one-step runs    expected +2 (lr), -2 (gamma)
+  (d) the one-step collapse probability from         fresh one-step runs    expected +2 (lr), -2 (gamma)
+      r0 = threshold + gap
+
+  --trials N     one-step runs per cell for (c) and (d), with the sweep's seed   [${DEFAULT_FIT_TRIALS}]
+  --gap D        r0 - threshold for (d), in units of r = beta/|gamma|            [${DEFAULT_GAP}]
+  --format F     text | json                                                     [text]
+
+RESULTS.json is the JSON output of "bn-collapse sweep" (or "merge") with at least two values of lr
+or of gamma. Example:
+  bn-collapse sweep --lr 0.05:0.4:6log --gamma 0.5:2:6log --batch 8 --steps 200 --trials 400 \\
+    --collapse ratio:1.5 --out grid.json --quiet
+  bn-collapse fit grid.json --trials 2000
+`;
+
+const FIT_FLAGS: FlagSpec[] = [
+  { name: "trials", value: true },
+  { name: "gap", value: true },
+  { name: "format", value: true },
+  { name: "help", value: false },
+];
+
+export async function fitCommand(argv: string[]): Promise<void> {
+  const { flags, positional } = parseArgs(argv, FIT_FLAGS);
+  if (flags.has("help")) {
+    process.stdout.write(FIT_HELP);
+    return;
+  }
+  const format = flags.get("format") ?? "text";
+  if (format !== "text" && format !== "json") throw new ConfigError("--format", `must be text or json, got "${String(format)}"`);
+  if (positional.length !== 1) throw new ConfigError("RESULTS.json", positional.length === 0 ? "missing: give the JSON result of a sweep (see --help)" : `expected one file, got ${positional.length}`);
+  const trials = numberFlag(flags.get("trials"), "--trials", DEFAULT_FIT_TRIALS);
+  const gap = numberFlag(flags.get("gap"), "--gap", DEFAULT_GAP);
+  const name = positional[0];
+  const result = parseSweepResult(readResults(name), name);
+  const report = fitSweep(result, { trials, gap }, name);
+  process.stdout.write(format === "json" ? stringifyResults(report) : fitReportText(report, name));
+}
+
+function numberFlag(v: string | true | undefined, flag: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const x = Number(v);
+  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x)) throw new ConfigError(flag, `must be a number, got "${String(v)}"`);
+  return x;
+}
+
+function readResults(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
