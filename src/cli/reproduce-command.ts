@@ -1,0 +1,103 @@
+import { parseNumber } from "../config/lists.ts";
+import { defaultWorkerCount } from "../ensemble/pool.ts";
+import type { Progress } from "../ensemble/sweep.ts";
+import { EXPERIMENTS } from "../experiments/set.ts";
+import { reproduce } from "../experiments/run.ts";
+import type { Experiment, Mode } from "../experiments/types.ts";
+import { ConfigError } from "../model/errors.ts";
+import { parseArgs, type FlagSpec } from "./args.ts";
+import { createProgressReporter } from "./progress.ts";
+
+export const REPRODUCE_HELP = `bn-collapse reproduce: run the figure set and write every figure with an index.
+
+Usage: bn-collapse reproduce [--quick] [--out DIR] [flags]
+
+  --quick           the quick set: shorter horizons, fewer trials, under a minute  [off]
+  --out DIR         where the figures go           [figures/, or figures/quick/ with --quick]
+  --only IDS        only these figures, comma-separated (ids below)
+  --fresh           recompute everything instead of reusing DIR/.cache
+  --workers K       worker threads                 [all cores]
+  --quiet           no progress on stderr
+
+Each figure is written as ID.png, ID.svg, ID.vl.json (the vega-lite spec, opens in the Vega
+editor) and ID.csv (the plotted data); DIR/README.md shows them with their captions. Results are
+cached in DIR/.cache by a hash of their config, so a re-run recomputes only what changed.
+
+Figures: ${EXPERIMENTS.map((e) => e.id).join(", ")}
+`;
+
+const FLAGS: FlagSpec[] = [
+  { name: "quick", value: false },
+  { name: "out", value: true },
+  { name: "only", value: true },
+  { name: "fresh", value: false },
+  { name: "workers", value: true },
+  { name: "quiet", value: false },
+  { name: "help", value: false },
+];
+
+export interface ReproduceInvocation {
+  mode: Mode;
+  out: string;
+  experiments: Experiment[];
+  fresh: boolean;
+  workers: number;
+  quiet: boolean;
+}
+
+export function parseReproduceInvocation(argv: string[]): ReproduceInvocation | "help" {
+  const { flags, positional } = parseArgs(argv, FLAGS);
+  if (flags.has("help")) return "help";
+  if (positional.length > 0) throw new ConfigError(positional[0], "unexpected argument (see --help)");
+  const mode: Mode = flags.has("quick") ? "quick" : "full";
+  const out = (flags.get("out") as string | undefined) ?? (mode === "quick" ? "figures/quick" : "figures");
+  let experiments = EXPERIMENTS;
+  const only = flags.get("only");
+  if (typeof only === "string") {
+    const ids = only.split(",").map((s) => s.trim()).filter(Boolean);
+    const unknown = ids.filter((id) => !EXPERIMENTS.some((e) => e.id === id));
+    if (unknown.length) throw new ConfigError("--only", `unknown figure "${unknown[0]}" (figures: ${EXPERIMENTS.map((e) => e.id).join(", ")})`);
+    experiments = EXPERIMENTS.filter((e) => ids.includes(e.id));
+  }
+  let workers = defaultWorkerCount();
+  const w = flags.get("workers");
+  if (typeof w === "string") {
+    workers = parseNumber(w, "--workers");
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError("--workers", `must be an integer in 1..256, got ${w}`);
+  }
+  return { mode, out, experiments, fresh: flags.has("fresh"), workers, quiet: flags.has("quiet") };
+}
+
+export async function reproduceCommand(argv: string[]): Promise<void> {
+  const inv = parseReproduceInvocation(argv);
+  if (inv === "help") {
+    process.stdout.write(REPRODUCE_HELP);
+    return;
+  }
+  const started = Date.now();
+  const log = inv.quiet
+    ? undefined
+    : (line: string) => {
+        finish();
+        finish = () => {};
+        process.stderr.write(`reproduce ${line}\n`);
+      };
+  // one reporter per measurement; the previous one finishes its line before anything else is printed
+  let finish = () => {};
+  const onProgress = inv.quiet
+    ? undefined
+    : (label: string) => {
+        finish();
+        const reporter = createProgressReporter(`reproduce ${label}`);
+        let last: Progress | null = null;
+        finish = () => reporter.finish(last);
+        return (p: Progress) => {
+          last = p;
+          reporter.update(p);
+        };
+      };
+  const summary = await reproduce(inv.experiments, { mode: inv.mode, out: inv.out, workers: inv.workers, fresh: inv.fresh, log, onProgress });
+  log?.(
+    `${summary.figures.length} figures in ${inv.out}/ (${summary.computed} measurements computed, ${summary.cached} from cache) in ${((Date.now() - started) / 1000).toFixed(1)} s; index: ${inv.out}/README.md`,
+  );
+}

@@ -1,0 +1,40 @@
+import type { SweepResult } from "../ensemble/sweep.ts";
+import type { Built } from "./built.ts";
+import { buildExponents, buildHeatmap, buildProbabilityVsLr } from "./build-probability.ts";
+import { buildComparison, buildDrift, buildProbabilityVsTau, buildSurvival, buildTrajectories } from "./build-other.ts";
+import type { Measured } from "./measure.ts";
+import type { Experiment, Mode } from "./types.ts";
+
+/** Draws an experiment's figure from its measurements (in the order the experiment lists them). */
+export function buildFigure(exp: Experiment, measured: Measured[], mode: Mode): Built {
+  const sweeps = measured.flatMap((m) => (m.kind === "sweep" ? [{ label: m.label, result: m.result }] : []));
+  const first = (): SweepResult => {
+    if (!sweeps[0]) throw new Error(`${exp.id}: needs a sweep`);
+    return sweeps[0].result;
+  };
+  switch (exp.figure) {
+    case "probability-vs-lr":
+      return buildProbabilityVsLr(exp, first());
+    case "heatmap":
+      return buildHeatmap(exp, first());
+    case "exponents":
+      return buildExponents(exp, first());
+    case "probability-vs-tau":
+      return buildProbabilityVsTau(exp, sweeps);
+    case "survival":
+      return buildSurvival(exp, first());
+    case "comparison":
+      return buildComparison(exp, sweeps);
+    case "drift": {
+      const m = measured.find((x) => x.kind === "drift");
+      const decl = exp.measurements.find((x) => x.kind === "drift");
+      if (!m || m.kind !== "drift" || !decl || decl.kind !== "drift") throw new Error(`${exp.id}: needs a drift measurement`);
+      return buildDrift(exp, m.spec, m.points, mode === "quick" ? (decl.quick.trials ?? decl.trials) : decl.trials);
+    }
+    case "trajectories": {
+      const m = measured.find((x) => x.kind === "paths");
+      if (!m || m.kind !== "paths") throw new Error(`${exp.id}: needs a paths measurement`);
+      return buildTrajectories(exp, m.spec, m.paths);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { SweepSpec } from "../config/sweep-config.ts";
+import { parseNoise } from "../config/terms.ts";
+
+type Config = SweepSpec["config"];
+
+const list = (v: number[]) => (v.length === 1 ? `${v[0]}` : `{${v.join(", ")}}`);
+
+/**
+ * Every parameter of a resolved config in one line: the grid, the run, and each model setting, with
+ * the ones left at their defaults marked as such so a reader can tell what was chosen.
+ */
+export function describeConfig(c: Config, opts: { trialsWord?: string } = {}): string {
+  const parts = [
+    `η ∈ ${list(c.lr)}`,
+    `γ₀ ∈ ${list(c.gamma)}`,
+    `β₀ = ${list(c.beta)}`,
+    `B = ${list(c.batch)}`,
+    `weight decay ${list(c.weightDecay)}`,
+    `signal ${list(c.signal)}`,
+    `T = ${c.steps} updates`,
+    `${c.trials} ${opts.trialsWord ?? "trajectories per cell"}`,
+    `seed ${c.seed}`,
+    `criterion ${c.collapse}`,
+    `optimiser ${c.optimizer}`,
+    `schedule ${c.schedule}`,
+    `activation ${c.act}`,
+    `noise ${c.noise} (${c.noiseSampling})`,
+    `loss ${c.loss}`,
+    `input ${c.input}`,
+    `BN ε = ${c.bnEps}`,
+    `${c.interval} 95% intervals`,
+    `streams ${c.streams}`,
+  ];
+  return parts.join(", ");
+}
+
+/** The noise scale sigma of the config's noise term. */
+export function noiseSigma(c: Config): number {
+  return parseNoise(c.noise).sigma;
+}
+
+/** A number for a caption: 3 significant digits. */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Number(v.toPrecision(3)).toString();
+}

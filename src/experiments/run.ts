@@ -1,0 +1,56 @@
+import { join } from "node:path";
+import type { Progress } from "../ensemble/sweep.ts";
+import { writeFileAtomic } from "../cli/files.ts";
+import { writeFigure } from "../render/figure-files.ts";
+import { buildFigure } from "./build.ts";
+import type { Built } from "./built.ts";
+import { ResultCache } from "./cache.ts";
+import { figuresIndex } from "./index-md.ts";
+import { measure, type Measured } from "./measure.ts";
+import type { Experiment, Mode } from "./types.ts";
+
+export interface ReproduceOptions {
+  mode: Mode;
+  out: string;
+  workers: number;
+  /** ignore cached results */
+  fresh?: boolean;
+  /** where results are cached; default OUT/.cache */
+  cacheDir?: string;
+  log?: (line: string) => void;
+  onProgress?: (label: string) => ((p: Progress) => void) | undefined;
+}
+
+export interface ReproduceSummary {
+  figures: string[];
+  computed: number;
+  cached: number;
+}
+
+/**
+ * Measures what each experiment needs (once per distinct config, from the cache when it ran before),
+ * draws and writes every figure, then the index OUT/README.md.
+ */
+export async function reproduce(experiments: readonly Experiment[], opts: ReproduceOptions): Promise<ReproduceSummary> {
+  const cache = new ResultCache(opts.cacheDir ?? join(opts.out, ".cache"), opts.fresh);
+  const log = opts.log ?? (() => {});
+  const entries: { exp: Experiment; built: Built }[] = [];
+  let computed = 0, cached = 0;
+  for (const [i, exp] of experiments.entries()) {
+    const measured: Measured[] = [];
+    for (const m of exp.measurements) {
+      const label = `[${i + 1}/${experiments.length}] ${exp.id}: ${m.label}`;
+      const started = Date.now();
+      const got = await measure(m, { mode: opts.mode, cache, workers: opts.workers, onProgress: opts.onProgress?.(label) });
+      if (got.cached) cached++;
+      else computed++;
+      log(`${label}: ${got.cached ? "cached" : `computed in ${((Date.now() - started) / 1000).toFixed(1)} s`}`);
+      measured.push(got.value);
+    }
+    const built = buildFigure(exp, measured, opts.mode);
+    await writeFigure(opts.out, built.figure);
+    entries.push({ exp, built });
+  }
+  writeFileAtomic(join(opts.out, "README.md"), figuresIndex(entries, opts.mode));
+  return { figures: entries.map((e) => e.exp.id), computed, cached };
+}

@@ -1,0 +1,73 @@
+import type { RawSweepConfig } from "../config/sweep-config.ts";
+
+export type Mode = "full" | "quick";
+
+/** A grid run by `runSweep`. `quick` overrides fields of `config` in quick mode. */
+export interface SweepMeasurement {
+  kind: "sweep";
+  label: string;
+  config: RawSweepConfig;
+  quick: RawSweepConfig;
+}
+
+/** Sample (gamma, beta) paths of one setting (`config` must name one cell). */
+export interface PathsMeasurement {
+  kind: "paths";
+  label: string;
+  config: RawSweepConfig;
+  quick: RawSweepConfig;
+  paths: number;
+  /** record every this many updates */
+  every: number;
+}
+
+/**
+ * The mean one-step change of r = beta/|gamma| from (gamma0, beta0), by simulation: along `lr` at
+ * gamma0 = `atGamma`, and along `gamma` at lr = `atLr`; `trials` one-step runs per point.
+ */
+export interface DriftMeasurement {
+  kind: "drift";
+  label: string;
+  config: RawSweepConfig;
+  quick: { trials?: number };
+  lr: number[];
+  gamma: number[];
+  atGamma: number;
+  atLr: number;
+  trials: number;
+}
+
+export type Measurement = SweepMeasurement | PathsMeasurement | DriftMeasurement;
+
+export type FigureKind =
+  | "probability-vs-lr"
+  | "probability-vs-tau"
+  | "exponents"
+  | "survival"
+  | "heatmap"
+  | "drift"
+  | "trajectories"
+  | "comparison";
+
+/** One figure: what to measure, how to draw it, and what the paper says it should show. */
+export interface Experiment {
+  id: string;
+  title: string;
+  figure: FigureKind;
+  /** the paper's claim this figure tests, in one or two sentences */
+  claim: string;
+  measurements: Measurement[];
+  /** figure-specific settings (e.g. which gamma the survival curves are drawn at) */
+  options?: ExperimentOptions;
+}
+
+export interface ExperimentOptions {
+  /** survival: the gamma0 whose cells are drawn, at most `maxCurves` of them */
+  gamma?: number;
+  maxCurves?: number;
+  /** heat map: the lr/gamma iso-lines */
+  isoRatios?: number[];
+  /** comparison: split one sweep's cells into variants along this axis */
+  splitBy?: "batch" | "weightDecay";
+  legendTitle?: string;
+}

@@ -1,0 +1,69 @@
+/** `reproduce --quick` end to end in a temp dir: every figure of the set, its four files, the index, the cache. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../src/cli/main.ts";
+import { EXPERIMENTS } from "../src/experiments/set.ts";
+import { cacheKey, canonicalJson } from "../src/experiments/cache.ts";
+import { logLogSlope, t975, crossing } from "../src/experiments/fit.ts";
+import { parseReproduceInvocation } from "../src/cli/reproduce-command.ts";
+
+test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; a re-run takes all from the cache", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bn-collapse-reproduce-"));
+  try {
+    assert.equal(await main(["reproduce", "--quick", "--out", dir, "--quiet"]), 0);
+    const index = readFileSync(join(dir, "README.md"), "utf8");
+    for (const e of EXPERIMENTS) {
+      for (const ext of [".png", ".svg", ".vl.json", ".csv"]) {
+        const f = join(dir, e.id + ext);
+        // a figure with nothing to fit (exponents in the quick set) has an empty table
+        assert.ok(existsSync(f) && statSync(f).size > (ext === ".csv" ? 0 : 100), `${e.id}${ext} missing or empty`);
+      }
+      assert.ok(index.includes(`](${e.id}.png)`), `index lacks ${e.id}`);
+      const spec = JSON.parse(readFileSync(join(dir, `${e.id}.vl.json`), "utf8"));
+      assert.match(spec.$schema, /vega-lite/);
+    }
+    assert.equal((index.match(/\*\*Measured\.\*\*/g) ?? []).length, EXPERIMENTS.length);
+    const png = readFileSync(join(dir, "p-vs-lr.png"));
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+
+    const before = readFileSync(join(dir, "p-vs-lr.csv"), "utf8");
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      assert.equal(await main(["reproduce", "--quick", "--out", dir, "--only", "p-vs-lr,heatmap"]), 0);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.match(lines.join(""), /0 measurements computed/);
+    assert.equal(readFileSync(join(dir, "p-vs-lr.csv"), "utf8"), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("flags: --quick defaults to figures/quick, --only checks its ids", () => {
+  const inv = parseReproduceInvocation(["--quick"]);
+  assert.ok(inv !== "help" && inv.out === "figures/quick" && inv.mode === "quick");
+  assert.throws(() => parseReproduceInvocation(["--only", "nope"]), /--only/);
+});
+
+test("cache keys do not depend on key order", () => {
+  assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }), '{"a":[1,{"c":3,"d":2}],"b":1}');
+  assert.equal(cacheKey({ a: 1, b: 2 }), cacheKey({ b: 2, a: 1 }));
+  assert.notEqual(cacheKey({ a: 1 }), cacheKey({ a: 2 }));
+});
+
+test("the local log-log fit recovers a known slope; t quantiles; crossings", () => {
+  assert.ok(Math.abs(t975(1) - 12.706) < 1e-3 && Math.abs(t975(10) - 2.228) < 1e-3);
+  // exact binomial means of p = 0.001 x^2 with large n: the slope is 2 within a tight interval
+  const pts = [1, 2, 4, 8].map((x) => ({ x, k: Math.round(1e6 * 0.001 * x * x), n: 1e6 }));
+  const fit = logLogSlope(pts)!;
+  assert.ok(Math.abs(fit.slope - 2) < 1e-3 && fit.lo < 2 && fit.hi > 2 && fit.hi - fit.lo < 0.1, JSON.stringify(fit));
+  assert.equal(logLogSlope(pts.slice(0, 2)), null);
+  assert.ok(Math.abs(crossing([{ x: 1, p: 0 }, { x: 4, p: 0.2 }], 0.1)! - 2) < 1e-12);
+  assert.equal(crossing([{ x: 1, p: 0 }, { x: 4, p: 0.05 }], 0.1), null);
+});
