@@ -5,7 +5,7 @@ import { dirname } from "node:path";
  * Writes a file so that readers never see it half-written: the text goes to a temporary name in the
  * same folder, then a rename (atomic on one file system) puts it in place.
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path) || ".", { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {

@@ -1,9 +1,14 @@
-import { readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
+import { dirname, resolve } from "node:path";
 import { resolveSweep, type RawSweepConfig, type SweepSpec } from "../config/sweep-config.ts";
 import { parseNumber } from "../config/lists.ts";
 import { checkSweepBudget } from "../ensemble/budget.ts";
 import { defaultWorkerCount } from "../ensemble/pool.ts";
-import { runSweep, type Progress } from "../ensemble/sweep.ts";
+import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../ensemble/checkpoint.ts";
+import { countCells } from "../ensemble/grid.ts";
+import { formatShard, parseShard, shardCellIndices, shardResult, type ShardId } from "../ensemble/shard.ts";
+import { runSweep, sweepResult, VERSION, type CellResult, type Progress } from "../ensemble/sweep.ts";
 import { sweepToCsv } from "../io/csv.ts";
 import { stringifyResults } from "../io/json.ts";
 import { ConfigError } from "../model/errors.ts";
@@ -30,13 +35,19 @@ Run:
   --collapse CRIT        dead | ratio:C | sparsity:S | gamma:E  [ratio:3]
   --run-to-horizon       do not stop trajectories at first passage
 Model (conventions: MODEL.md):
-  --model mechanistic    the exact unit, a fresh batch each step [mechanistic]
+  --model M              mechanistic (a fresh batch each step) | reduced (Gaussian  [mechanistic]
+                         gradients at r = beta/|gamma|; gauss noise, noise loss, gauss input)
   --act A                relu | leaky:ALPHA                     [relu]
   --noise N              gauss:SIGMA | student:NU[:SIGMA]       [gauss:1]
   --loss L               noise | teacher:GAMMA:BETA:LABELNOISE[:READOUT]  [noise]
   --input I              gauss | linear:D (learned pre-layer)   [gauss]
   --noise-sampling M     exact-sum | per-sample                 [exact-sum]
   --bn-eps E             BN epsilon                             [1e-5]
+  --norm N               bn | psbn[:MARGIN[:PATIENCE]] (post-shifted BN, a       [bn]
+                         reconstruction: docs/psbn.md) | rshift (r is the learned shift)
+  --phases JSON          phases run before the main one, e.g. '[{"steps":1000,"lr":0.05,
+                         "optimizer":"sgd","loss":"teacher:0.3:-0.6:0.5"}]' (docs/regimes.md)
+  --keep-optimizer-state carry momentum/Adam state across phase boundaries (default: reset)
 Optimiser:
   --optimizer O          sgd | momentum:M | adam[:B1:B2] | adamw[:B1:B2]  [sgd]
   --schedule S           constant | step:EVERY:FACTOR | cosine[:MIN] | EXPR in t, T  [constant]
@@ -47,7 +58,10 @@ Statistics and output:
   --config FILE          JSON config with the same fields in camelCase; flags override it
   --workers K            worker threads                         [all cores]
   --format F             json | csv                             [json]
-  --out FILE             write there (atomically) instead of stdout
+  --out FILE             write there (atomically) instead of stdout; completed cells are
+                         kept in FILE.checkpoint.jsonl, so rerunning a killed sweep resumes it
+  --shard i/n            run only the cells k with k % n = i-1 (1-based i) and write a shard
+                         file (JSON) for "bn-collapse merge"
   --quiet                no progress on stderr
 
 Example:
@@ -58,7 +72,7 @@ Example:
 const CONFIG_FIELDS = [
   "model", "lr", "gamma", "beta", "batch", "weight-decay", "signal", "steps", "trials", "seed",
   "collapse", "act", "noise", "loss", "input", "optimizer", "schedule", "bn-eps", "noise-sampling",
-  "interval", "streams",
+  "interval", "streams", "norm", "phases",
 ];
 const NUMERIC_FIELDS = new Set(["steps", "trials", "bn-eps"]);
 
@@ -68,7 +82,9 @@ const SWEEP_FLAGS: FlagSpec[] = [
   { name: "workers", value: true },
   { name: "format", value: true },
   { name: "out", value: true },
+  { name: "shard", value: true },
   { name: "run-to-horizon", value: false },
+  { name: "keep-optimizer-state", value: false },
   { name: "quiet", value: false },
   { name: "help", value: false },
 ];
@@ -79,6 +95,7 @@ export interface SweepInvocation {
   format: "json" | "csv";
   out: string | null;
   quiet: boolean;
+  shard: ShardId | null;
 }
 
 /** Reads flags (over an optional config file) into a checked sweep; ConfigErrors name the flag or field. */
@@ -100,14 +117,7 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
     else raw[camel(name)] = v;
   }
   if (flags.has("run-to-horizon")) raw.stopAtCollapse = false;
-
-  let spec: SweepSpec;
-  try {
-    spec = resolveSweep(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) throw renameField(e, flags, fromFile, typeof configPath === "string" ? configPath : "");
-    throw e;
-  }
+  if (flags.has("keep-optimizer-state")) raw.keepOptimizerState = true;
 
   const workersText = flags.get("workers");
   let workers = defaultWorkerCount();
@@ -115,16 +125,62 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
     workers = parseNumber(workersText, "--workers");
     if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError("--workers", `must be an integer in 1..256, got ${workersText}`);
   }
+
+  // the flags that cost nothing to check go first: resolving a config tabulates its schedule
   const format = flags.get("format") ?? "json";
   if (format !== "json" && format !== "csv") throw new ConfigError("--format", `must be json or csv, got "${String(format)}"`);
   const out = flags.get("out");
+  if (typeof out === "string") checkOutPath(out);
+  const shardText = flags.get("shard");
+  const shard = typeof shardText === "string" ? parseShard(shardText) : null;
+  if (shard !== null && format === "csv") throw new ConfigError("--format", "a shard is written as JSON for bn-collapse merge; choose csv when merging");
+
+  let spec: SweepSpec;
+  try {
+    checkStepsFit(raw.steps, workers);
+    spec = resolveSweep(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) throw renameField(e, flags, fromFile, typeof configPath === "string" ? configPath : "");
+    throw e;
+  }
+
   try {
     checkSweepBudget(spec, workers);
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(e.field === "grid" ? "--lr/--gamma/--beta/--batch" : `--${e.field}`, e.message.slice(e.field.length + 2));
+    if (e instanceof ConfigError && e.field === "grid") throw new ConfigError("--lr/--gamma/--beta/--batch", e.message.slice(e.field.length + 2));
+    if (e instanceof ConfigError) throw renameField(e, flags, fromFile, typeof configPath === "string" ? configPath : "");
     throw e;
   }
-  return { spec, workers, format, out: typeof out === "string" ? out : null, quiet: flags.has("quiet") };
+  return { spec, workers, format, out: typeof out === "string" ? out : null, quiet: flags.has("quiet"), shard };
+}
+
+/**
+ * Resolving a config tabulates the schedule (8 bytes a step) and every thread holds such a table:
+ * refuse a horizon that cannot fit before allocating it, naming steps rather than the whole budget.
+ */
+function checkStepsFit(steps: unknown, workers: number): void {
+  if (typeof steps !== "number" || !Number.isSafeInteger(steps) || steps < 1) return; // the schema names it
+  const need = (workers + 1) * steps * 8;
+  if (need > totalmem() / 2) {
+    throw new ConfigError("steps", `${steps} updates need ${(need / 2 ** 30).toFixed(1)} GiB of learning-rate tables (${workers + 1} threads), more than half this machine's memory`);
+  }
+}
+
+/** Refuses an --out that cannot be written, before any work is done. */
+export function checkOutPath(out: string): void {
+  let at = resolve(out);
+  if (existsSync(at) && statSync(at).isDirectory()) throw new ConfigError("--out", `${out} is a directory`);
+  while (!existsSync(at)) {
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (existsSync(at) && !statSync(at).isDirectory() && at !== resolve(out)) throw new ConfigError("--out", `${at} is not a directory`);
+  try {
+    accessSync(existsSync(resolve(out)) ? resolve(out) : at, constants.W_OK);
+  } catch {
+    throw new ConfigError("--out", `cannot write ${out} (no permission)`);
+  }
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -159,20 +215,55 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     process.stdout.write(SWEEP_HELP);
     return;
   }
-  const reporter = inv.quiet ? null : createProgressReporter("sweep");
-  let last: Progress | null = null;
-  const result = await runSweep(inv.spec, {
-    workers: inv.workers,
-    onProgress: (p) => {
-      last = p;
-      reporter?.update(p);
-    },
-  });
-  reporter?.finish(last);
-  const text = inv.format === "csv" ? sweepToCsv(result) : stringifyResults(result);
+  const gridCells = countCells(inv.spec);
+  const indices = inv.shard ? shardCellIndices(gridCells, inv.shard) : [...Array(gridCells).keys()];
+  const cells = await runWithCheckpoint(inv, indices);
+  const ordered = indices.map((k) => cells.get(k)!);
+  const text = inv.shard
+    ? stringifyResults(shardResult(inv.spec, inv.shard, gridCells, ordered))
+    : inv.format === "csv"
+      ? sweepToCsv(sweepResult(inv.spec, ordered))
+      : stringifyResults(sweepResult(inv.spec, ordered));
   if (inv.out === null) process.stdout.write(text);
   else {
     writeFileAtomic(inv.out, text);
-    if (!inv.quiet) process.stderr.write(`sweep: wrote ${inv.out} (${result.cells.length} cells)\n`);
+    removeCheckpoint(checkpointPath(inv.out));
+    if (!inv.quiet) process.stderr.write(`sweep: wrote ${inv.out} (${ordered.length} cells)\n`);
   }
+}
+
+/**
+ * Runs the cells not yet in the checkpoint (all of them without --out), saving each as it completes.
+ * Cell results depend only on the cell, so resumed and uninterrupted runs give the same bytes.
+ */
+async function runWithCheckpoint(inv: SweepInvocation, indices: number[]): Promise<Map<number, CellResult>> {
+  const id: CheckpointIdentity = {
+    version: VERSION,
+    shard: inv.shard ? formatShard(inv.shard) : null,
+    config: inv.spec.config as unknown as Record<string, unknown>,
+  };
+  const path = inv.out === null ? null : checkpointPath(inv.out);
+  const done = path === null ? new Map<number, CellResult>() : loadCheckpoint(path, id, new Set(indices));
+  if (done.size > 0 && !inv.quiet) process.stderr.write(`sweep: resuming from ${path}: ${done.size} of ${indices.length} cells done\n`);
+  const writer = path === null ? null : checkpointWriter(path, id);
+  const reporter = inv.quiet ? null : createProgressReporter("sweep");
+  let last: Progress | null = null;
+  try {
+    await runSweep(inv.spec, {
+      workers: inv.workers,
+      cellIndices: indices.filter((k) => !done.has(k)),
+      onProgress: (p) => {
+        last = p;
+        reporter?.update(p);
+      },
+      onCell: (cell, k) => {
+        writer?.append(k, cell);
+        done.set(k, cell);
+      },
+    });
+  } finally {
+    writer?.close();
+  }
+  reporter?.finish(last);
+  return done;
 }

@@ -1,4 +1,4 @@
-import { STOP_NON_FINITE, type TrajectoryOutcomes } from "../engine/trajectory.ts";
+import { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, type TrajectoryOutcomes } from "../engine/trajectory.ts";
 import { clopperPearsonInterval, wilsonInterval } from "../stats/binomial.ts";
 import { kaplanMeier, survivalQuantile, thinCurve, type KaplanMeier } from "../stats/survival.ts";
 
@@ -13,20 +13,34 @@ export interface FirstPassageSummary {
   km: Pick<KaplanMeier, "t" | "survival" | "lo" | "hi">;
 }
 
+/**
+ * Why each trajectory of a cell stopped; the three counts add up to `trials`. `collapsed` here counts
+ * runs stopped at their first passage, so with --run-to-horizon collapsed runs are under `horizon`.
+ */
+export interface StopCounts {
+  horizon: number;
+  collapsed: number;
+  nonFinite: number;
+}
+
 export interface CellStatistics {
   trials: number;
   /** trajectories whose first passage came by T */
   collapsed: number;
   /** trajectories that produced NaN or an infinity before any first passage */
   nonFinite: number;
-  /** collapsed / (trials - nonFinite): non-finite runs are in neither count, see the README */
-  p: number;
-  /** binomial standard error of p */
-  se: number;
+  /**
+   * collapsed / (trials - nonFinite): non-finite runs are in neither count, see the README. null when
+   * every trajectory went non-finite: there is then no estimate, and ci95 is [0, 1].
+   */
+  p: number | null;
+  /** binomial standard error of p; null with p */
+  se: number | null;
   ci95: [number, number];
   firstPassage: FirstPassageSummary;
   /** mean updates executed per trajectory (work done) */
   meanSteps: number;
+  stops: StopCounts;
 }
 
 /**
@@ -36,11 +50,17 @@ export interface CellStatistics {
 export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "wilson" | "clopper-pearson"): CellStatistics {
   const n = o.firstPassage.length;
   let collapsed = 0, nonFinite = 0, sumFirst = 0, work = 0;
+  const stops: StopCounts = { horizon: 0, collapsed: 0, nonFinite: 0 };
   const times = new Int32Array(n);
   const events = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const first = o.firstPassage[i];
     work += o.stepsRun[i];
+    const reason = o.stopReason[i];
+    if (reason === STOP_HORIZON) stops.horizon++;
+    else if (reason === STOP_COLLAPSED) stops.collapsed++;
+    else if (reason === STOP_NON_FINITE) stops.nonFinite++;
+    else throw new Error(`unknown stop reason ${reason} for trajectory ${i}`);
     if (first > 0) {
       collapsed++;
       sumFirst += first;
@@ -52,8 +72,8 @@ export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "w
     }
   }
   const valid = n - nonFinite;
-  const p = valid > 0 ? collapsed / valid : NaN;
-  const se = valid > 0 ? Math.sqrt((p * (1 - p)) / valid) : NaN;
+  const p = valid > 0 ? collapsed / valid : null;
+  const se = p !== null ? Math.sqrt((p * (1 - p)) / valid) : null;
   const ci95 = interval === "wilson" ? wilsonInterval(collapsed, valid) : clopperPearsonInterval(collapsed, valid, 0.95);
   const km = kaplanMeier(times, events);
   const thin = thinCurve(km, 200);
@@ -72,5 +92,6 @@ export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "w
       km: { t: thin.t, survival: thin.survival, lo: thin.lo, hi: thin.hi },
     },
     meanSteps: n > 0 ? work / n : 0,
+    stops,
   };
 }

@@ -33,8 +33,8 @@ export interface SweepOptions {
   /** only these cell indices (for shards and resumes); default all */
   cellIndices?: number[];
   onProgress?: (p: Progress) => void;
-  /** called with each cell's result as soon as it is complete */
-  onCell?: (cell: CellResult) => void;
+  /** called with each cell's result (and its index in the whole grid) as soon as it is complete */
+  onCell?: (cell: CellResult, index: number) => void;
 }
 
 export const VERSION = "0.1.0";
@@ -95,7 +95,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       const at = all[cell].at;
       const result: CellResult = { ...pickAxes(at), ...summariseCell(o, steps, interval) };
       done.set(cell, result);
-      options.onCell?.(result);
+      options.onCell?.(result, cell);
     }
     options.onProgress?.({
       cellsDone: done.size,
@@ -106,6 +106,11 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     });
   });
 
+  return sweepResult(spec, chosen.map((c) => done.get(c.index)!));
+}
+
+/** The result object with its fields in their fixed order (files written from it compare byte for byte). */
+export function sweepResult(spec: Pick<SweepSpec, "config" | "template">, cells: CellResult[]): SweepResult {
   return {
     tool: "bn-collapse",
     version: VERSION,
@@ -113,7 +118,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     seed: spec.config.seed,
     config: spec.config,
     template: spec.template,
-    cells: chosen.map((c) => done.get(c.index)!),
+    cells,
   };
 }
 
