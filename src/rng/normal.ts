@@ -53,7 +53,8 @@ function normalTail(s: RngState): number {
  * the accepted-at-once path (about 99%) is written out in full, so nothing is boxed or stored per
  * draw; the rare wedge and tail cases write the state back and go through normal()'s code.
  */
-export function fillNormal(s: RngState, out: Float64Array, n: number): void {
+export function fillNormal(s: RngState, out: Float64Array, n: number): number {
+  let sum = 0;
   let s0 = s[0] | 0, s1 = s[1] | 0, s2 = s[2] | 0, s3 = s[3] | 0;
   let i = 0;
   while (i < n) {
@@ -70,15 +71,22 @@ export function fillNormal(s: RngState, out: Float64Array, n: number): void {
     const layer = bits & 255;
     const z = u * X[layer];
     if (z < X[layer + 1]) {
-      out[i++] = bits & 256 ? -z : z;
+      // the sign by a multiply, not a branch: bit 8 is random, so a branch would miss half the time
+      const v = z * (1 - ((bits >> 7) & 2));
+      out[i++] = v;
+      sum += v;
       continue;
     }
     s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
     const v = finishRejected(s, layer, bits & 256 ? -1 : 1, z);
     s0 = s[0]; s1 = s[1]; s2 = s[2]; s3 = s[3];
-    if (v === v) out[i++] = v; // NaN: rejected, draw again
+    if (v === v) { // NaN: rejected, draw again
+      out[i++] = v;
+      sum += v;
+    }
   }
   s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+  return sum;
 }
 
 const TWO_POW_M32 = 2.3283064365386963e-10;

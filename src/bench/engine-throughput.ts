@@ -1,0 +1,66 @@
+import { resolveSweep } from "../config/sweep-config.ts";
+import type { BlockTask } from "../ensemble/block.ts";
+import { runBlocks } from "../ensemble/pool.ts";
+import { runSweep } from "../ensemble/sweep.ts";
+import { median } from "./stats.ts";
+import { benchSweepConfig, type BenchWorkload } from "./workload.ts";
+
+/** Timed runs of the engine on the bench workload with a given number of workers. */
+export interface EngineRuns {
+  workers: number;
+  /** wall seconds of each run (runSweep end to end, worker start-up included) */
+  seconds: number[];
+  /** steps executed per run (trajectory-steps; the mechanistic model does `batch` samples each) */
+  steps: number[];
+  /** median over runs of steps (times batch for "sample") per second */
+  perSecond: number;
+  /** the same per CPU second of this process (all its threads; meaningful for one worker) */
+  perCpuSecond: number;
+  /** per run: trajectories that collapsed, trajectories that stayed finite */
+  counts: { collapsed: number; n: number }[];
+}
+
+/**
+ * Runs the bench cell `repeats` times through resolveSweep/runSweep, rep k with seed + k, and
+ * returns timings and counts. `unit` "sample" counts sample-steps (trajectory-steps x B).
+ */
+export async function measureEngine(
+  w: BenchWorkload,
+  model: "mechanistic" | "reduced",
+  workers: number,
+  unit: "sample" | "trajectory",
+): Promise<EngineRuns> {
+  const seconds: number[] = [], steps: number[] = [], rates: number[] = [], cpuRates: number[] = [];
+  const counts: { collapsed: number; n: number }[] = [];
+  for (let rep = 0; rep < w.repeats; rep++) {
+    const spec = resolveSweep(benchSweepConfig(w, model, rep));
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const result = await runSweep(spec, { workers });
+    const dt = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    const cell = result.cells[0];
+    const executed = Math.round(cell.meanSteps * cell.trials);
+    seconds.push(dt);
+    steps.push(executed);
+    const work = executed * (unit === "sample" ? w.batch : 1);
+    rates.push(work / dt);
+    cpuRates.push(work / ((cpu.user + cpu.system) / 1e6));
+    counts.push({ collapsed: cell.collapsed, n: cell.trials - cell.nonFinite });
+  }
+  return { workers, seconds, steps, perSecond: median(rates), perCpuSecond: median(cpuRates), counts };
+}
+
+/**
+ * Wall time for `workers` threads to start and each run a one-step block: the fixed cost that every
+ * multi-worker sweep pays before any trajectory runs (module loading in each thread dominates).
+ */
+export async function measureWorkerStartup(w: BenchWorkload, workers: number): Promise<number> {
+  const spec = resolveSweep({ ...benchSweepConfig(w, "mechanistic", 0), steps: 1, trials: 1 });
+  const tasks: BlockTask[] = Array.from({ length: workers }, (_, i) => ({
+    cell: 0, problem: spec.template, seed: w.seed, streamKey: "startup", first: i, count: 1, stopAtCollapse: false,
+  }));
+  const t0 = performance.now();
+  await runBlocks(tasks, workers, () => {});
+  return (performance.now() - t0) / 1000;
+}

@@ -1,0 +1,67 @@
+import { runBench } from "../bench/run-bench.ts";
+import { formatBenchReport } from "../bench/report.ts";
+import { FULL_WORKLOAD, QUICK_WORKLOAD, type BenchWorkload } from "../bench/workload.ts";
+import { parseNumber } from "../config/lists.ts";
+import { ConfigError } from "../model/errors.ts";
+import { parseArgs, type FlagSpec } from "./args.ts";
+
+export const BENCH_HELP = `bn-collapse bench: how fast the engine is, side by side with numpy and C references.
+
+Usage: bn-collapse bench [--json] [--quick] [flags]
+
+  --json            the report as JSON on stdout (fields mechanistic.perSecond1, .perSecondAll,
+                    reduced.perSecond1, .perSecondAll, references, agreement, ratios, targets)
+  --quick           a small workload (200 steps), 1 run each, no reproduce timing: for tests
+  --repeat N        timed runs of each measurement, medians reported   [3; 1 with --quick]
+  --workers K       workers of the "all cores" runs                     [all cores]
+  --no-references   do not run bench/reference.py (numpy) and bench/reference.c (cc -O3)
+  --no-reproduce    do not time "reproduce --quick"
+  --quiet           no progress on stderr
+
+Workload: lr 0.2, gamma 1, beta 0, B 32, 1000 steps, 1000 trajectories (reduced model: 10000),
+criterion ratio:3 checked every step, trajectories not stopped at collapse; only executed steps
+count. The mechanistic model is timed in sample-steps/s, the reduced one in trajectory-steps/s.
+The references implement the same step (exact-sum noise, see docs/conventions.md); the bench checks
+that all three agree on the collapse probability and prints the ratios against the targets.
+Benchmark numbers need a quiet machine: the report gives the load average. See docs/performance.md.
+`;
+
+const FLAGS: FlagSpec[] = [
+  { name: "json", value: false },
+  { name: "quick", value: false },
+  { name: "repeat", value: true },
+  { name: "workers", value: true },
+  { name: "no-references", value: false },
+  { name: "no-reproduce", value: false },
+  { name: "quiet", value: false },
+  { name: "help", value: false },
+];
+
+function intFlag(value: string | true | undefined, name: string, max: number): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const n = parseNumber(value, name);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(name, `must be an integer in 1..${max}, got ${value}`);
+  return n;
+}
+
+export async function benchCommand(argv: string[]): Promise<void> {
+  const { flags, positional } = parseArgs(argv, FLAGS);
+  if (flags.has("help")) {
+    process.stdout.write(BENCH_HELP);
+    return;
+  }
+  if (positional.length > 0) throw new ConfigError(positional[0], "unexpected argument (see --help)");
+  const quick = flags.has("quick");
+  const base = quick ? QUICK_WORKLOAD : FULL_WORKLOAD;
+  const workload: BenchWorkload = { ...base, repeats: intFlag(flags.get("repeat"), "--repeat", 100) ?? base.repeats };
+  const workers = intFlag(flags.get("workers"), "--workers", 256);
+  const quiet = flags.has("quiet");
+  const report = await runBench(workload, {
+    quick,
+    workers,
+    references: !flags.has("no-references"),
+    reproduce: flags.has("no-reproduce") ? false : !quick,
+    log: quiet ? undefined : (line) => process.stderr.write(`bench: ${line}\n`),
+  });
+  process.stdout.write(flags.has("json") ? `${JSON.stringify(report, null, 2)}\n` : formatBenchReport(report));
+}
