@@ -4,6 +4,7 @@ import { defineProblem, type UnitProblem } from "../model/problem.ts";
 import { validateProblem } from "../model/validate.ts";
 import { tabulateScheduleFactors } from "../engine/schedule.ts";
 import { parseList } from "./lists.ts";
+import { parseNorm, parsePhases, REGIME_SCHEMA_PROPERTIES, type RegimeFields } from "../engine/phases-config.ts";
 import {
   parseActivation,
   parseCriterion,
@@ -18,8 +19,8 @@ import {
  * A sweep as the user writes it: in a JSON config file, or as command-line flags with the same names
  * (camelCase here, kebab-case on the command line). Lists may be arrays or LIST strings.
  */
-export interface RawSweepConfig {
-  model?: "mechanistic";
+export interface RawSweepConfig extends RegimeFields {
+  model?: "mechanistic" | "reduced";
   lr?: number | number[] | string;
   gamma?: number | number[] | string;
   beta?: number | number[] | string;
@@ -44,7 +45,7 @@ export interface RawSweepConfig {
 }
 
 /** Every field with its default: what `sweep` runs when given nothing. */
-export const DEFAULT_SWEEP: Required<RawSweepConfig> = {
+export const DEFAULT_SWEEP: Required<Omit<RawSweepConfig, keyof RegimeFields>> = {
   model: "mechanistic",
   lr: [0.05, 0.1, 0.2, 0.4],
   gamma: [1],
@@ -85,14 +86,14 @@ export const SWEEP_CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     $schema: { type: "string" },
-    model: { enum: ["mechanistic"] },
+    model: { enum: ["mechanistic", "reduced"] },
     lr: listSchema,
     gamma: listSchema,
     beta: listSchema,
     batch: listSchema,
     weightDecay: listSchema,
     signal: listSchema,
-    steps: { type: "integer", minimum: 1 },
+    steps: { type: "integer", minimum: 1, maximum: 2147483647 }, // first-passage times are Int32
     trials: { type: "integer", minimum: 1 },
     seed: { anyOf: [{ type: "integer" }, { type: "string", minLength: 1 }] },
     collapse: { type: "string" },
@@ -107,6 +108,7 @@ export const SWEEP_CONFIG_SCHEMA = {
     stopAtCollapse: { type: "boolean" },
     interval: { enum: ["wilson", "clopper-pearson"] },
     streams: { enum: ["per-cell", "common"] },
+    ...REGIME_SCHEMA_PROPERTIES, // norm, phases, keepOptimizerState (optional; src/engine/phases-config.ts)
   },
 } as const;
 
@@ -134,7 +136,7 @@ export type Axis = (typeof AXES)[number];
 
 /** A sweep with every default filled in and every list expanded: what the run used, as data. */
 export interface SweepSpec {
-  config: Omit<Required<RawSweepConfig>, Axis> & Record<Axis, number[]>;
+  config: Omit<Required<Omit<RawSweepConfig, keyof RegimeFields>>, Axis> & Record<Axis, number[]> & RegimeFields;
   /** the problem of every cell before the axes are applied */
   template: UnitProblem;
 }
@@ -166,12 +168,24 @@ export function resolveSweep(raw: unknown): SweepSpec {
     steps: config.steps,
     collapse: parseCriterion(config.collapse),
     noiseSampling: config.noiseSampling,
+    model: config.model,
+    ...(config.norm !== undefined ? { norm: parseNorm(config.norm) } : {}),
+    ...(config.phases !== undefined ? { phases: parsePhases(config.phases, config.noise, config.loss) } : {}),
+    ...(config.keepOptimizerState !== undefined ? { keepOptimizerState: config.keepOptimizerState } : {}),
     optimizer: { ...opt, lr: lists.lr[0], weightDecay: lists.weightDecay[0], schedule: parseSchedule(config.schedule) },
   });
   validateProblem(template);
-  tabulateScheduleFactors(template.optimizer.schedule, template.steps);
-  // every value of every axis must make a valid problem on its own
+  // every value of every axis must make a valid problem on its own (checked before the schedule
+  // table, which costs 8 bytes a step)
   for (const axis of AXES) for (const value of lists[axis]) validateProblem(cellProblem(template, { [axis]: value }));
+  const schedule = template.optimizer.schedule;
+  const factors = schedule.kind === "constant" ? [1] : tabulateScheduleFactors(schedule, template.steps);
+  // lr x factor must stay finite in every cell; found only inside a worker, it would fail mid-run
+  let maxFactor = 0;
+  for (const f of factors) if (f > maxFactor) maxFactor = f;
+  for (const lr of lists.lr) {
+    if (!Number.isFinite(lr * maxFactor)) throw new ConfigError("lr", `${lr} times the schedule's largest factor ${maxFactor} is not a finite learning rate`);
+  }
   return { config, template };
 }
 

@@ -1,5 +1,6 @@
 import type { UnitProblem } from "../model/problem.ts";
 import { criterionTest } from "./criteria.ts";
+import { phaseProblems } from "./phases-problem.ts";
 import { tabulateLearningRate } from "./schedule.ts";
 
 export const OPT_SGD = 0;
@@ -8,6 +9,12 @@ export const OPT_ADAM = 2;
 export const OPT_ADAMW = 3;
 
 const OPT_CODE = { sgd: OPT_SGD, momentum: OPT_MOMENTUM, adam: OPT_ADAM, adamw: OPT_ADAMW } as const;
+
+/** Norm codes (src/engine/psbn.ts): 0 is plain BN, which takes no extra work per step. */
+export const NORM_BN = 0;
+export const NORM_PSBN = 1;
+export const NORM_RSHIFT = 2;
+const NORM_CODE = { bn: NORM_BN, psbn: NORM_PSBN, rshift: NORM_RSHIFT } as const;
 
 /**
  * A problem lowered to numbers and preallocated typed arrays: what the step loop reads.
@@ -31,6 +38,8 @@ export class CompiledUnit {
   readonly studentNu: number; // 0 for Gaussian noise
   readonly studentScale: number;
   readonly exactSum: boolean;
+  readonly reduced: boolean; // model "reduced": src/engine/reduced-step.ts instead of a batch
+  readonly sideBound: number; // sqrt(B - 1): |xhat_i| < sideBound for every batch
 
   readonly optimizer: number;
   readonly momentum: number;
@@ -40,6 +49,16 @@ export class CompiledUnit {
   readonly adamEps: number;
   readonly lr: Float64Array; // per update
   readonly steps: number;
+  /** updates the optimiser has made before this phase's first (phases with kept state); Adam's t and momentum's start use it */
+  ageOffset = 0;
+  /** compiled phases run before this one (src/engine/phases.ts); empty for a single phase */
+  readonly pre: CompiledUnit[];
+  readonly keepOptimizerState: boolean;
+  readonly norm: number; // NORM_*
+  readonly psbnMargin: number;
+  readonly psbnPatience: number;
+  /** psBN: consecutive updates after which the batch had no active sample (per trajectory) */
+  inactiveRun = 0;
 
   readonly criterionOn: number;
   readonly criterionThreshold: number;
@@ -59,6 +78,7 @@ export class CompiledUnit {
   readonly dxhat: Float64Array;
   readonly dh: Float64Array;
   readonly draws: Float64Array;
+  readonly moments: Float64Array; // [e0, e1, m0, m1, m2] of the reduced model
 
   // optimiser state
   readonly p: Float64Array;
@@ -85,6 +105,8 @@ export class CompiledUnit {
     this.studentNu = loss.kind === "noise" && loss.noise.kind === "student" ? loss.noise.nu : 0;
     this.studentScale = this.studentNu > 0 ? Math.sqrt((this.studentNu - 2) / this.studentNu) : 1;
     this.exactSum = problem.noiseSampling === "exact-sum" && this.studentNu === 0 && this.inputDim === 0;
+    this.reduced = problem.model === "reduced";
+    this.sideBound = Math.sqrt(B - 1);
 
     const opt = problem.optimizer;
     this.optimizer = OPT_CODE[opt.kind];
@@ -95,6 +117,19 @@ export class CompiledUnit {
     this.adamEps = opt.eps;
     this.steps = problem.steps;
     this.lr = tabulateLearningRate(opt.lr, opt.schedule, problem.steps);
+    this.norm = NORM_CODE[problem.norm?.kind ?? "bn"];
+    this.psbnMargin = problem.norm?.kind === "psbn" ? problem.norm.margin : 0;
+    this.psbnPatience = problem.norm?.kind === "psbn" ? problem.norm.patience : 0;
+    this.keepOptimizerState = problem.keepOptimizerState === true;
+    this.pre = phaseProblems(problem).map((pp) => new CompiledUnit(pp));
+    if (this.keepOptimizerState) {
+      let age = 0;
+      for (const u of this.pre) {
+        u.ageOffset = age;
+        age += u.steps;
+      }
+      this.ageOffset = age;
+    }
 
     const crit = criterionTest(problem.collapse, B);
     this.criterionOn = crit.on;
@@ -118,6 +153,7 @@ export class CompiledUnit {
     this.dxhat = new Float64Array(B);
     this.dh = new Float64Array(B);
     this.draws = new Float64Array(Math.max(B, 2));
+    this.moments = new Float64Array(5);
 
     const n = this.nParams;
     this.p = new Float64Array(n);

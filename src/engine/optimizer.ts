@@ -10,7 +10,8 @@ export function resetOptimizerState(c: CompiledUnit): void {
 /**
  * One update of every parameter from the gradient in c.g, PyTorch semantics (MODEL.md section 3).
  * `t` counts updates from 0 within the optimiser's life: the momentum buffer starts as the first
- * gradient, and Adam's bias corrections use t + 1.
+ * gradient, and Adam's bias corrections use t + 1. With phases that keep the optimiser's state, the
+ * life started c.ageOffset updates before this phase's t = 0 (c.lr is indexed by the phase's own t).
  */
 export function optimizerStep(c: CompiledUnit, t: number): void {
   const p = c.p, g = c.g, n = c.nParams;
@@ -23,14 +24,15 @@ export function optimizerStep(c: CompiledUnit, t: number): void {
     const mom = c.momentum, buf = c.buf;
     for (let k = 0; k < n; k++) {
       const gk = g[k] + wd * p[k];
-      const b = t === 0 ? gk : mom * buf[k] + gk;
+      const b = t + c.ageOffset === 0 ? gk : mom * buf[k] + gk;
       buf[k] = b;
       p[k] -= lr * b;
     }
   } else {
     const b1 = c.beta1, b2 = c.beta2, eps = c.adamEps, m = c.m, v = c.v;
-    const stepSize = lr / (1 - Math.pow(b1, t + 1));
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t + 1));
+    const age = t + c.ageOffset;
+    const stepSize = lr / (1 - Math.pow(b1, age + 1));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, age + 1));
     const decoupled = kind === OPT_ADAMW;
     for (let k = 0; k < n; k++) {
       let pk = p[k];

@@ -1,4 +1,5 @@
-import { compile, type EvalFunction } from "mathjs";
+import { createRequire } from "node:module";
+import type { EvalFunction } from "mathjs";
 import type { Schedule } from "../model/problem.ts";
 import { ConfigError } from "../model/errors.ts";
 
@@ -56,7 +57,7 @@ function scheduleFactor(schedule: Schedule, steps: number, field: string): (t: n
 export function compileScheduleExpression(expr: string, steps: number, field = "schedule"): (t: number) => number {
   let code: EvalFunction;
   try {
-    code = compile(expr) as EvalFunction;
+    code = loadMathjs().compile(expr) as EvalFunction;
   } catch (e) {
     throw new ConfigError(field, `cannot parse expression "${expr}": ${(e as Error).message}`);
   }
@@ -74,4 +75,14 @@ export function compileScheduleExpression(expr: string, steps: number, field = "
     }
     return v;
   };
+}
+
+/**
+ * mathjs is loaded on first use: it takes seconds to load, and every worker thread would pay that
+ * for nothing when the schedule is not an expression.
+ */
+let mathjs: typeof import("mathjs") | null = null;
+function loadMathjs(): typeof import("mathjs") {
+  mathjs ??= createRequire(import.meta.url)("mathjs") as typeof import("mathjs");
+  return mathjs;
 }

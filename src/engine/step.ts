@@ -1,5 +1,5 @@
 import { batchNormalise, batchNormBackward } from "../unit/batchnorm.ts";
-import { fillNormal, normal } from "../rng/normal.ts";
+import { fillNormal } from "../rng/normal.ts";
 import { studentUnitVariance } from "../rng/student.ts";
 import type { RngState } from "../rng/xoshiro.ts";
 import type { CompiledUnit } from "./compiled.ts";
@@ -27,6 +27,76 @@ export function drawNormalisedBatch(c: CompiledUnit, s: RngState): number {
     if (c.teacher) batchNormalise(ht, B, c.bnEps, c.xhatTeacher);
   }
   return batchNormalise(h, B, c.bnEps, c.xhat);
+}
+
+/**
+ * One step's batch and gradients into c.g: what the trajectory loop calls. The default exact-sum
+ * path is fused (draw, normalise, accumulate in one function, no value returned across a call);
+ * the other paths go through drawNormalisedBatch and computeGradients. Both give the same bits.
+ */
+export function batchGradients(c: CompiledUnit, s: RngState): void {
+  if (c.exactSum) exactSumBatchGradients(c, s);
+  else computeGradients(c, s, drawNormalisedBatch(c, s));
+}
+
+/**
+ * drawNormalisedBatch + exactSumGradients fused, with the same arithmetic in the same order (so the
+ * same numbers): the draw also sums, then the variance pass, then one pass that normalises and
+ * accumulates. On the noise-only path (the default) the slope a_i = f'(y_i) is computed without a
+ * branch (y_i > 0 is a coin flip the processor cannot predict) and inactive samples add exact zeros.
+ */
+function exactSumBatchGradients(c: CompiledUnit, s: RngState): void {
+  const B = c.batch, h = c.h, xhat = c.xhat, alpha = c.alpha;
+  const sum = fillNormal(s, h, B);
+  const mean = sum / B;
+  let ss = 0;
+  for (let i = 0; i < B; i++) {
+    const d = h[i] - mean;
+    ss += d * d;
+  }
+  const invStd = 1 / Math.sqrt(ss / B + c.bnEps);
+  const gamma = c.p[0], beta = c.p[1];
+  let meanG = 0, meanB = 0, qxx = 0, qx = 0, q1 = 0;
+  if (c.teacher || c.signal !== 0) {
+    for (let i = 0; i < B; i++) xhat[i] = (h[i] - mean) * invStd;
+    for (let i = 0; i < B; i++) {
+      const xi = xhat[i];
+      const y = gamma * xi + beta;
+      const a = y > 0 ? 1 : alpha;
+      if (a === 0) continue; // as exactSumGradients: the teacher's residual is never evaluated here
+      const mi = a * upstreamMean(c, i, y);
+      meanG += mi * xi;
+      meanB += mi;
+      const a2 = a * a;
+      qxx += a2 * xi * xi;
+      qx += a2 * xi;
+      q1 += a2;
+    }
+  } else {
+    // pure noise: the mean part is zero; only the three moments of the active set are needed
+    if (alpha === 0) {
+      for (let i = 0; i < B; i++) {
+        const xi = (h[i] - mean) * invStd;
+        xhat[i] = xi;
+        const on = +(gamma * xi + beta > 0);
+        qxx += on * xi * xi;
+        qx += on * xi;
+        q1 += on;
+      }
+    } else {
+      for (let i = 0; i < B; i++) {
+        const xi = (h[i] - mean) * invStd;
+        xhat[i] = xi;
+        const on = +(gamma * xi + beta > 0);
+        const a = on + (1 - on) * alpha;
+        const a2 = a * a;
+        qxx += a2 * xi * xi;
+        qx += a2 * xi;
+        q1 += a2;
+      }
+    }
+  }
+  drawExactSumNoise(c, s, meanG, meanB, qxx, qx, q1);
 }
 
 /** The deterministic part of delta_i: the signal, or the teacher loss's residual. */
@@ -71,6 +141,12 @@ function exactSumGradients(c: CompiledUnit, s: RngState): void {
     qx += a2 * xi;
     q1 += a2;
   }
+  drawExactSumNoise(c, s, meanG, meanB, qxx, qx, q1);
+}
+
+/** The 2-draw noise of the exact-sum path, then c.g = (mean + scale * noise) / B. */
+function drawExactSumNoise(c: CompiledUnit, s: RngState, meanG: number, meanB: number, qxx: number, qx: number, q1: number): void {
+  const B = c.batch;
   let noiseG = 0, noiseB = 0;
   if (q1 > 0 && c.noiseScale !== 0) {
     const z = c.draws;
@@ -91,13 +167,16 @@ function exactSumGradients(c: CompiledUnit, s: RngState): void {
 function perSampleGradients(c: CompiledUnit, s: RngState, invStd: number): void {
   const B = c.batch, xhat = c.xhat, dy = c.dy, alpha = c.alpha, sc = c.noiseScale;
   const gamma = c.p[0], beta = c.p[1];
-  const nu = c.studentNu, tScale = c.studentScale;
+  const nu = c.studentNu, tScale = c.studentScale, draws = c.draws;
+  // Gaussian noise: the B draws in one fused call, the same numbers in the same order as B normal(s)
+  if (nu === 0) fillNormal(s, draws, B);
   let gG = 0, gB = 0;
   for (let i = 0; i < B; i++) {
     const xi = xhat[i];
     const y = gamma * xi + beta;
-    const a = y > 0 ? 1 : alpha;
-    const noise = nu > 0 ? studentUnitVariance(s, nu, tScale) : normal(s);
+    const on = +(y > 0); // no branch: the sign of y_i is a coin flip
+    const a = on + (1 - on) * alpha;
+    const noise = nu > 0 ? studentUnitVariance(s, nu, tScale) : draws[i];
     const d = (a * (upstreamMean(c, i, y) + sc * noise)) / B;
     dy[i] = d;
     gG += d * xi;

@@ -2,7 +2,10 @@ import type { RngState } from "../rng/xoshiro.ts";
 import type { CompiledUnit } from "./compiled.ts";
 import { meetsCriterion } from "./criteria.ts";
 import { optimizerStep, resetOptimizerState } from "./optimizer.ts";
-import { computeGradients, drawNormalisedBatch } from "./step.ts";
+import { runPrePhases } from "./phases.ts";
+import { normUpdate } from "./psbn.ts";
+import { reducedGradients } from "./reduced-step.ts";
+import { batchGradients } from "./step.ts";
 
 /** Why a trajectory ended. */
 export const STOP_HORIZON = 0; // ran all T updates (censored unless it collapsed and kept going)
@@ -63,16 +66,20 @@ export function runTrajectory(
   p[1] = c.beta0;
   for (let k = 0; k < c.inputDim; k++) p[2 + k] = c.w0[k];
   resetOptimizerState(c);
+  // phases before the last (src/engine/phases.ts) leave their state in c; the path starts after them
+  const preOk = c.pre.length === 0 || runPrePhases(c, s);
   if (path !== null) recordPoint(path, p[0], p[1]);
 
-  const T = c.steps, on = c.criterionOn, threshold = c.criterionThreshold;
+  const T = preOk ? c.steps : 0, on = c.criterionOn, threshold = c.criterionThreshold, reduced = c.reduced;
+  const plainBn = c.norm === 0;
   let first = 0;
-  let reason = STOP_HORIZON;
+  let reason = preOk ? STOP_HORIZON : STOP_NON_FINITE;
   let t = 0;
   while (t < T) {
-    const invStd = drawNormalisedBatch(c, s);
-    computeGradients(c, s, invStd);
-    optimizerStep(c, t);
+    if (reduced) reducedGradients(c, s);
+    else batchGradients(c, s);
+    if (plainBn) optimizerStep(c, t);
+    else normUpdate(c, t); // psBN and other norms: src/engine/psbn.ts
     t++;
     const gamma = p[0], beta = p[1];
     if (path !== null && t % path.every === 0) recordPoint(path, gamma, beta);

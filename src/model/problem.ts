@@ -60,6 +60,26 @@ export type Criterion =
   | { kind: "sparsity"; s: number } // Phi(r) <= 1 - s
   | { kind: "gamma"; e: number }; // |gamma| <= e
 
+/**
+ * How the shift after BN is parameterised (docs/psbn.md): "bn" is y = gamma xhat + beta; "psbn" is a
+ * reconstruction of post-shifted BN (BN's forward pass, plus a shift of beta once `patience`
+ * consecutive batches had no active sample, putting the top sample of the batch at margin * |gamma|);
+ * "rshift" learns r itself: y = gamma (xhat + rho), beta = gamma rho.
+ */
+export type Norm = { kind: "bn" } | { kind: "psbn"; margin: number; patience: number } | { kind: "rshift" };
+
+/**
+ * A training phase run before the problem's own (last) phase (docs/regimes.md): its own optimiser
+ * (lr, schedule, weight decay) and horizon, and optionally its own loss. The criterion is checked
+ * only in the last phase; first-passage times count the last phase's updates.
+ */
+export interface Phase {
+  steps: number;
+  optimizer: Optimizer;
+  /** default: the problem's loss */
+  loss?: Loss;
+}
+
 export interface UnitProblem {
   /** mini-batch size B >= 2 */
   batch: number;
@@ -82,6 +102,18 @@ export interface UnitProblem {
    * noise and the linear pre-layer always use per-sample.
    */
   noiseSampling: "exact-sum" | "per-sample";
+  /**
+   * "mechanistic": a fresh batch every step, gradients through BN (MODEL.md sections 1-2).
+   * "reduced": (dL/dgamma, dL/dbeta) drawn directly from the Gaussian law with the state-dependent
+   * mean and covariance of MODEL.md section 5 (docs/reduced-model.md); Gaussian input, noise loss only.
+   */
+  model: "mechanistic" | "reduced";
+  /** default { kind: "bn" } */
+  norm?: Norm;
+  /** phases run before this problem's own optimiser, loss and steps (default none) */
+  phases?: Phase[];
+  /** carry the momentum buffer, Adam moments and Adam's step count across phase boundaries (default false: reset) */
+  keepOptimizerState?: boolean;
 }
 
 export const DEFAULT_OPTIMIZER: Optimizer = {
@@ -107,6 +139,7 @@ export const DEFAULT_PROBLEM: UnitProblem = {
   steps: 1000,
   collapse: { kind: "dead" },
   noiseSampling: "exact-sum",
+  model: "mechanistic",
 };
 
 /** A problem from the defaults with some fields replaced (optimizer fields merge one level deep). */

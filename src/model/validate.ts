@@ -64,4 +64,36 @@ export function validateProblem(p: UnitProblem): void {
   else need(c.kind === "dead", "collapse", `unknown criterion "${(c as { kind: string }).kind}" (dead, ratio:C, sparsity:S, gamma:E)`);
 
   need(p.noiseSampling === "exact-sum" || p.noiseSampling === "per-sample", "noiseSampling", `must be "exact-sum" or "per-sample", got ${String(p.noiseSampling)}`);
+
+  need(p.model === "mechanistic" || p.model === "reduced", "model", `must be "mechanistic" or "reduced", got ${String(p.model)}`);
+  if (p.model === "reduced") {
+    // The reduced law is derived for xhat ~ N(0, 1) and delta_i = signal + Gaussian noise only.
+    need(p.input.kind === "gauss", "model", "reduced needs --input gauss (the linear pre-layer has no reduced law); use --model mechanistic");
+    need(p.loss.kind === "noise", "model", "reduced needs --loss noise (the teacher loss has no reduced law); use --model mechanistic");
+    need(
+      p.loss.kind !== "noise" || p.loss.noise.kind === "gauss",
+      "model",
+      "reduced draws Gaussian gradients, so Student-t noise would silently equal gauss:SIGMA; use --noise gauss:SIGMA, or --model mechanistic for heavy tails",
+    );
+  }
+
+  // norms and phases (docs/psbn.md, docs/regimes.md)
+  const norm = p.norm ?? { kind: "bn" };
+  need(["bn", "psbn", "rshift"].includes(norm.kind), "norm", `unknown norm "${norm.kind}" (bn, psbn[:MARGIN[:PATIENCE]], rshift)`);
+  if (norm.kind === "psbn") {
+    need(finite(norm.margin) && norm.margin >= 0, "norm", `psbn margin must be finite and >= 0, got ${norm.margin}`);
+    need(isInt(norm.patience) && norm.patience >= 1, "norm", `psbn patience must be an integer >= 1, got ${norm.patience}`);
+    need(p.model === "mechanistic", "norm", "psbn shifts by the batch's top sample, which the reduced model does not draw; use --model mechanistic");
+  }
+  need(p.phases === undefined || Array.isArray(p.phases), "phases", "must be a list of phases");
+  for (const [k, ph] of (p.phases ?? []).entries()) {
+    need(isInt(ph.steps) && ph.steps >= 1, "phases", `phase ${k + 1}: steps must be a positive integer, got ${ph.steps}`);
+    const { phases: _drop, ...rest } = p;
+    try {
+      validateProblem({ ...rest, steps: ph.steps, optimizer: ph.optimizer, loss: ph.loss ?? p.loss });
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError("phases", `phase ${k + 1}: ${e.message}`);
+      throw e;
+    }
+  }
 }
