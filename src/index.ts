@@ -6,6 +6,8 @@
  * - Trajectories of one problem: `simulateTrajectories` (outcomes in typed arrays) and
  *   `simulatePaths` ((gamma, beta) paths for plots).
  * - A grid: `resolveSweep(config)` then `runSweep(spec)`; the result is plain data.
+ * - Its scaling analysis: `fitSweep(result)`: exponents in lr and gamma of four estimators with
+ *   intervals and verdicts, and the data-collapse test (docs/scaling-analysis.md).
  */
 export * from "./model/problem.ts";
 export { ConfigError } from "./model/errors.ts";
@@ -15,6 +17,8 @@ export { simulateTrajectories, simulatePaths, type SimulateOptions, type Traject
 export { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, STOP_REASONS, type TrajectoryOutcomes } from "./engine/trajectory.ts";
 export { ratioOf, meetsCriterion, criterionTest, formatCriterion } from "./engine/criteria.ts";
 export { tabulateLearningRate } from "./engine/schedule.ts";
+export { teacherExcessLoss } from "./engine/psbn-teacher.ts"; // issue 6: docs/psbn.md
+export { parseNorm, parsePhases, type RawPhase } from "./engine/phases-config.ts"; // docs/regimes.md
 export {
   resolveSweep,
   cellProblem,
@@ -36,13 +40,30 @@ export {
   parseSchedule,
 } from "./config/terms.ts";
 export { enumerateCells, type Cell } from "./ensemble/grid.ts";
-export { runSweep, VERSION, type SweepResult, type CellResult, type SweepOptions, type Progress } from "./ensemble/sweep.ts";
-export { summariseCell, type CellStatistics, type FirstPassageSummary } from "./ensemble/summary.ts";
+export { runSweep, sweepResult, VERSION, type SweepResult, type CellResult, type SweepOptions, type Progress } from "./ensemble/sweep.ts";
+export { summariseCell, type CellStatistics, type FirstPassageSummary, type StopCounts } from "./ensemble/summary.ts";
+export { parseShard, shardCellIndices, shardResult, type ShardId, type ShardResult } from "./ensemble/shard.ts";
+export { mergeShards, type ShardInput } from "./ensemble/shard-merge.ts";
 export { wilsonInterval, clopperPearsonInterval } from "./stats/binomial.ts";
 export { kaplanMeier, survivalQuantile, type KaplanMeier } from "./stats/survival.ts";
 export { normalCdf, normalPdf, normalQuantile } from "./stats/special.ts";
 export { stringifyResults } from "./io/json.ts";
 export { sweepToCsv } from "./io/csv.ts";
+export { gradientMoments, writeGradientMoments, type GradientMoments } from "./theory/gradient-moments.ts";
+export { finiteBatchMoments, writeFiniteBatchMoments, activeMoments } from "./theory/finite-batch-moments.ts";
+export { perStepTheory, perStepNextOrder, type PerStep, type PerStepInput } from "./theory/per-step.ts";
+export { tau, stepsForTau, scaleSetting, type ScaleSetting } from "./theory/scaling.ts";
+export { predictCollapse, type PredictorInput, type Prediction } from "./theory/predictor.ts";
+export type { MomentsKind } from "./theory/moments-choice.ts";
+export * from "./analysis/index.ts";
+export { chiSquareSf, regularizedGammaP, regularizedGammaQ } from "./stats/gamma.ts";
+// figures: spec builders (typed data in, vega-lite spec out), headless rendering, the figure set
+export * from "./plot/index.ts";
+export { renderSvg } from "./render/svg.ts";
+export { svgToPng } from "./render/png.ts";
+export { writeFigure, type Figure } from "./render/figure-files.ts";
+export { EXPERIMENTS } from "./experiments/set.ts";
+export { reproduce, type ReproduceOptions } from "./experiments/run.ts";
 
 import { resolveSweep, type RawSweepConfig } from "./config/sweep-config.ts";
 import { runSweep, type SweepOptions, type SweepResult } from "./ensemble/sweep.ts";

@@ -1,6 +1,11 @@
 import { ConfigError } from "../model/errors.ts";
 import { VERSION } from "../ensemble/sweep.ts";
+import { benchCommand } from "./bench-command.ts";
+import { fitCommand } from "./fit-command.ts";
+import { mergeCommand } from "./merge-command.ts";
+import { reproduceCommand } from "./reproduce-command.ts";
 import { sweepCommand } from "./sweep-command.ts";
+import { theoryCommand } from "./theory-command.ts";
 
 const HELP = `bn-collapse ${VERSION}: why BN+ReLU units collapse under noisy SGD, measured.
 
@@ -8,6 +13,11 @@ Usage: bn-collapse <command> [flags]
 
 Commands:
   sweep     Monte Carlo collapse probability over a grid of lr, gamma, beta, batch
+  merge     combine the shard files of a sweep run as --shard i/n into its result
+  reproduce run the figure set and write every figure with its caption (--quick: < 1 min)
+  bench     throughput of the engine, side by side with numpy and C references (--json)
+  theory    leading-order drift and variance of r per step, tau, and the predicted collapse probability
+  fit       exponents in lr and gamma of a sweep result, with intervals and verdicts
   help      this text
 
 Run "bn-collapse <command> --help" for a command's flags and an example, e.g.
@@ -16,6 +26,11 @@ Run "bn-collapse <command> --help" for a command's flags and an example, e.g.
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   sweep: sweepCommand,
+  reproduce: reproduceCommand,
+  merge: mergeCommand,
+  bench: benchCommand,
+  fit: fitCommand,
+  theory: theoryCommand,
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 2 bad input, 1 anything else). */
@@ -29,9 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const run = COMMANDS[command];
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) {
-    process.stderr.write(`bn-collapse: unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`);
+    process.stderr.write(`bn-collapse: unknown command "${oneLine(command)}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`);
     return 2;
   }
   try {
@@ -39,12 +54,19 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`bn-collapse ${command}: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
+      process.stderr.write(`bn-collapse ${command}: ${oneLine(e.message)}\n`);
       return 2;
     }
-    process.stderr.write(`bn-collapse ${command}: error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`bn-collapse ${command}: error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
+}
+
+/** A message as one printable line: messages quote user input, which may hold newlines or escapes. */
+function oneLine(text: string): string {
+  return text
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 const isEntry = (() => {
