@@ -1,6 +1,6 @@
-import { normal } from "../rng/normal.ts";
+import { fillNormal } from "../rng/normal.ts";
 import type { RngState } from "../rng/xoshiro.ts";
-import { E0, E1, M0, M1, M2, writeGradientMoments } from "../theory/gradient-moments.ts";
+import { E0, E1, M0, M1, M2, writeGradientMomentsFast } from "../theory/gradient-moments.ts";
 import type { CompiledUnit } from "./compiled.ts";
 
 /**
@@ -33,14 +33,16 @@ export function reducedGradients(c: CompiledUnit, s: RngState): void {
     e0 = a; e1 = 0; m0 = a * a; m1 = 0; m2 = m0;
   } else {
     const mo = c.moments;
-    writeGradientMoments(r, c.alpha, gamma > 0 ? 1 : -1, mo);
+    writeGradientMomentsFast(r, c.alpha, gamma > 0 ? 1 : -1, mo);
     e0 = mo[E0]; e1 = mo[E1]; m0 = mo[M0]; m1 = mo[M1]; m2 = mo[M2];
   }
   let noiseG = 0, noiseB = 0;
   const sc = c.noiseScale;
   if (sc !== 0) {
     // Cholesky factor of [[m2, m1], [m1, m0]], guarded against rounding at the tails
-    const z1 = normal(s), z2 = normal(s);
+    const z = c.draws;
+    fillNormal(s, z, 2);
+    const z1 = z[0], z2 = z[1];
     const l11 = m2 > 0 ? Math.sqrt(m2) : 0;
     const l21 = l11 > 0 ? m1 / l11 : 0;
     const rest = m0 - l21 * l21;

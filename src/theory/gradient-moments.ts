@@ -1,3 +1,4 @@
+import { CDF_SLOT, PDF_SLOT, writeNormalCdfPdf } from "../stats/normal-table.ts";
 import { normalCdf, normalPdf } from "../stats/special.ts";
 
 /**
@@ -34,8 +35,23 @@ export function writeGradientMoments(r: number, alpha: number, signGamma: number
     out[E0] = alpha; out[E1] = 0; out[M0] = alpha * alpha; out[M1] = 0; out[M2] = alpha * alpha;
     return;
   }
-  const P = normalCdf(r); // P(active)
-  const q = normalPdf(r);
+  combineMoments(r, normalCdf(r), normalPdf(r), alpha, signGamma, out);
+}
+
+const cdfPdf = new Float64Array(2);
+
+/**
+ * The same moments with Phi and phi from the interpolation table of src/stats/normal-table.ts
+ * (agreeing to ~1e-13): the reduced model's step loop calls this every step.
+ */
+export function writeGradientMomentsFast(r: number, alpha: number, signGamma: number, out: Float64Array): void {
+  if (r === Infinity || r === -Infinity) return writeGradientMoments(r, alpha, signGamma, out);
+  writeNormalCdfPdf(r, cdfPdf);
+  combineMoments(r, cdfPdf[CDF_SLOT], cdfPdf[PDF_SLOT], alpha, signGamma, out);
+}
+
+/** The moments from P = Phi(r) (probability of the active side) and q = phi(r). */
+function combineMoments(r: number, P: number, q: number, alpha: number, signGamma: number, out: Float64Array): void {
   const a2 = alpha * alpha;
   const activeX2 = P - r * q; // E[xhat^2; active]
   out[E0] = P + alpha * (1 - P);
