@@ -78,6 +78,10 @@ export class CompiledUnit {
   readonly dxhat: Float64Array;
   readonly dh: Float64Array;
   readonly draws: Float64Array;
+  /** the reduced model's normals, drawn 256 at a time; poolNext = its length means empty */
+  readonly normalPool: Float64Array;
+  poolNext: number;
+  readonly noisePerSqrtBatch: number;
   readonly moments: Float64Array; // [e0, e1, m0, m1, m2] of the reduced model
 
   // optimiser state
@@ -153,6 +157,9 @@ export class CompiledUnit {
     this.dxhat = new Float64Array(B);
     this.dh = new Float64Array(B);
     this.draws = new Float64Array(Math.max(B, 2));
+    this.normalPool = new Float64Array(256);
+    this.poolNext = 256;
+    this.noisePerSqrtBatch = this.noiseScale / Math.sqrt(B);
     this.moments = new Float64Array(5);
 
     const n = this.nParams;

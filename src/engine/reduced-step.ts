@@ -40,14 +40,19 @@ export function reducedGradients(c: CompiledUnit, s: RngState): void {
   const sc = c.noiseScale;
   if (sc !== 0) {
     // Cholesky factor of [[m2, m1], [m1, m0]], guarded against rounding at the tails
-    const z = c.draws;
-    fillNormal(s, z, 2);
-    const z1 = z[0], z2 = z[1];
+    // normals come from a pool refilled 256 at a time: the same sequence as drawing two per step
+    const pool = c.normalPool;
+    if (c.poolNext + 2 > pool.length) {
+      fillNormal(s, pool, pool.length);
+      c.poolNext = 0;
+    }
+    const z1 = pool[c.poolNext], z2 = pool[c.poolNext + 1];
+    c.poolNext += 2;
     const l11 = m2 > 0 ? Math.sqrt(m2) : 0;
     const l21 = l11 > 0 ? m1 / l11 : 0;
     const rest = m0 - l21 * l21;
     const l22 = rest > 0 ? Math.sqrt(rest) : 0;
-    const k = sc / Math.sqrt(c.batch);
+    const k = c.noisePerSqrtBatch;
     noiseG = k * (l11 * z1);
     noiseB = k * (l21 * z1 + l22 * z2);
   }
