@@ -139,3 +139,12 @@ test("an unknown command exits 2", () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command/);
 });
+
+test("a ratio criterion beyond the dead cone is run, with a warning naming the batch size", () => {
+  const warned = cli(["sweep", "--batch", "8,32", "--steps", "20", "--trials", "10", "--workers", "1", "--format", "csv"]);
+  assert.equal(warned.code, 0, warned.stderr);
+  assert.match(warned.stderr, /warning: .*dead cone.* B = 8/);
+  assert.doesNotMatch(warned.stderr, /B = 32/);
+  const clean = cli(["sweep", "--batch", "32", "--steps", "20", "--trials", "10", "--workers", "1", "--format", "csv"]);
+  assert.doesNotMatch(clean.stderr, /warning/);
+});

@@ -3,6 +3,7 @@ import { totalmem } from "node:os";
 import { dirname, resolve } from "node:path";
 import { resolveSweep, type RawSweepConfig, type SweepSpec } from "../config/sweep-config.ts";
 import { parseNumber } from "../config/lists.ts";
+import { sweepWarnings } from "../config/warnings.ts";
 import { checkSweepBudget } from "../ensemble/budget.ts";
 import { defaultWorkerCount } from "../ensemble/pool.ts";
 import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../ensemble/checkpoint.ts";
@@ -215,6 +216,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     process.stdout.write(SWEEP_HELP);
     return;
   }
+  if (!inv.quiet) for (const w of sweepWarnings(inv.spec)) process.stderr.write(`sweep: warning: ${w}\n`);
   const gridCells = countCells(inv.spec);
   const indices = inv.shard ? shardCellIndices(gridCells, inv.shard) : [...Array(gridCells).keys()];
   const cells = await runWithCheckpoint(inv, indices);
