@@ -44,7 +44,7 @@ export function collapseReport(result: SweepResult): CollapseReport {
   const trivial = collapseIsTrivial(result);
   const parts: string[] = [];
   const poly = test.polynomial, eq = test.equalTau;
-  if (poly) parts.push(`logit-polynomial fit in log tau (degree ${poly.degree}, per r0): chi2 = ${fmt(poly.chi2)} on ${poly.dof} dof, p = ${pfmt(poly.pValue)}`);
+  if (poly) parts.push(`logit-polynomial fit in log tau (degree ${poly.degree}, per r0; ${poly.excluded} cells with fewer than 5 collapsed or surviving runs left out): chi2 = ${fmt(poly.chi2)} on ${poly.dof} dof, p = ${pfmt(poly.pValue)}`);
   if (eq) parts.push(`homogeneity among ${eq.groups} groups of equal tau: chi2 = ${fmt(eq.chi2)} on ${eq.dof} dof, p = ${pfmt(eq.pValue)}`);
   let sentence: string;
   if (test.rejected === null) sentence = `Data collapse onto tau: not testable on this grid (too few cells or distinct tau).`;

@@ -27,9 +27,10 @@ export interface CollapseTest {
   strata: number;
   /**
    * Pearson chi-square of a binomial (logit-link) fit of P as a polynomial in log tau, per r0 stratum,
-   * summed over strata; dof = cells - parameters. Null when no stratum has a positive dof.
+   * summed over strata; dof = cells - parameters. Only cells with at least 5 collapsed and 5 surviving
+   * runs enter (`excluded` counts the others). Null when no stratum has a positive dof.
    */
-  polynomial: (ChiSquareTest & { degree: number }) | null;
+  polynomial: (ChiSquareTest & { degree: number; excluded: number }) | null;
   /**
    * Shape-free: Pearson chi-square homogeneity test among cells of equal tau (and r0), relative
    * tolerance 1e-9, summed over such groups; null when no two cells share a tau.
@@ -41,19 +42,25 @@ export interface CollapseTest {
 }
 
 const MAX_DEGREE = 3;
+const MIN_COUNT = 5;
 
 export function collapseTest(cells: readonly CollapseCell[], maxDegree = MAX_DEGREE): CollapseTest {
   const used = cells.filter((c) => c.n > 0);
   const strata = groupBy(used, (c) => c.beta / Math.abs(c.gamma), 1e-12);
-  let polyChi2 = 0, polyDof = 0, degreeUsed = 0;
+  let polyChi2 = 0, polyDof = 0, degreeUsed = 0, excluded = 0;
   let eqChi2 = 0, eqDof = 0, groups = 0;
   for (const stratum of strata) {
     const pts = stratum.map((c) => ({ u: Math.log(tau(c.lr, c.sigma, c.steps, c.batch, c.gamma)), k: c.k, n: c.n }));
-    const distinct = groupBy(pts, (p) => p.u, 1e-9, true).length;
+    // Pearson's chi-square law needs expected counts of several on both sides: cells with fewer than
+    // MIN_COUNT collapsed or surviving runs (P near 0 or 1, where a logit fit also separates) stay out
+    // of the curve test and are counted in `excluded`; the equal-tau test below still uses them.
+    const fitted = pts.filter((p) => p.k >= MIN_COUNT && p.n - p.k >= MIN_COUNT);
+    excluded += pts.length - fitted.length;
+    const distinct = groupBy(fitted, (p) => p.u, 1e-9, true).length;
     const degree = Math.max(1, Math.min(maxDegree, distinct - 2));
-    const dof = pts.length - (degree + 1);
+    const dof = fitted.length - (degree + 1);
     if (dof >= 1 && distinct >= 2) {
-      polyChi2 += fitLogisticPolynomial(pts, degree).pearson;
+      polyChi2 += fitLogisticPolynomial(fitted, degree).pearson;
       polyDof += dof;
       degreeUsed = Math.max(degreeUsed, degree);
     }
@@ -66,7 +73,7 @@ export function collapseTest(cells: readonly CollapseCell[], maxDegree = MAX_DEG
       groups++;
     }
   }
-  const polynomial = polyDof > 0 ? { chi2: polyChi2, dof: polyDof, pValue: chiSquareSf(polyChi2, polyDof), degree: degreeUsed } : null;
+  const polynomial = polyDof > 0 ? { chi2: polyChi2, dof: polyDof, pValue: chiSquareSf(polyChi2, polyDof), degree: degreeUsed, excluded } : null;
   const equalTau = eqDof > 0 ? { chi2: eqChi2, dof: eqDof, pValue: chiSquareSf(eqChi2, eqDof), groups } : null;
   const tests: ChiSquareTest[] = [];
   if (polynomial) tests.push(polynomial);
