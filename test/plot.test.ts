@@ -33,10 +33,14 @@ const points: ProbabilityPoint[] = gammas.flatMap((gamma) =>
   }),
 );
 const exponents: ExponentEstimate[] = [
-  { estimator: "WLS, P ≤ 0.5", param: "lr", at: "γ₀ = 0.5", value: 2.3, lo: 1.9, hi: 2.7 },
-  { estimator: "WLS, P ≤ 0.5", param: "lr", at: "γ₀ = 1", value: 3.1, lo: 2.5, hi: 3.6 },
-  { estimator: "local slope", param: "lr", at: "γ₀ = 1", value: 2.8, lo: 2.0, hi: 3.5 },
-  { estimator: "WLS, P ≤ 0.5", param: "gamma", at: "η = 0.2", value: -2.5, lo: -3.1, hi: -1.9 },
+  { estimator: "(a) P(T)", param: "lr", value: 1.2, lo: 0.9, hi: 1.5, expected: 2, verdict: "does not hold" },
+  { estimator: "(b) median first passage", param: "lr", value: -1.8, lo: -2.6, hi: -1.0, expected: -2, verdict: "holds" },
+  { estimator: "(c) sparsity drift", param: "lr", value: 2.01, lo: 1.99, hi: 2.03, expected: 2, verdict: "holds" },
+  { estimator: "(d) one-step P near the boundary", param: "lr", value: null, lo: null, hi: null, expected: 2, verdict: "untestable" },
+  { estimator: "(a) P(T)", param: "gamma", value: -1.1, lo: -14, hi: 11, expected: -2, verdict: "inconclusive" },
+  { estimator: "(b) median first passage", param: "gamma", value: 1.9, lo: 1.2, hi: 2.6, expected: 2, verdict: "holds" },
+  { estimator: "(c) sparsity drift", param: "gamma", value: -2.0, lo: -2.02, hi: -1.98, expected: -2, verdict: "holds" },
+  { estimator: "(d) one-step P near the boundary", param: "gamma", value: -0.6, lo: -0.8, hi: -0.4, expected: -2, verdict: "does not hold" },
 ];
 const drift: DriftPoint[] = [
   ...lrs.map((lr) => ({ axis: "lr" as const, lr, gamma: 1, drift: 0.01 * lr * lr, lo: 0.008 * lr * lr, hi: 0.012 * lr * lr, predicted: 0.011 * lr * lr })),
@@ -54,6 +58,18 @@ const specs: Record<string, TopLevelSpec> = {
     points.map((p) => ({ ...p, series: `γ₀ = ${p.gamma}`, tau: (p.lr ** 2 * p.steps) / (p.batch * p.gamma ** 2) })),
     { title: "P vs tau", predicted: [0.01, 0.1, 1, 10].map((tau) => ({ tau, p: Math.min(1, 0.1 * tau) })), predictedLabel: "predictor" },
   ),
+  "p-vs-tau-two-predictions": probabilityVsTauSpec(
+    points.map((p) => ({ ...p, series: `γ₀ = ${p.gamma}`, tau: (p.lr ** 2 * p.steps) / (p.batch * p.gamma ** 2) })),
+    {
+      title: "P vs tau",
+      // one curve partly below the default floor 1e-4 of what is drawn, one with a p = 0 point (not drawn on a log axis)
+      predicted: [0.01, 0.1, 1, 10].flatMap((tau) => [
+        { tau, p: 1e-5 * tau ** 2, curve: "predictor, B = 32" },
+        { tau, p: tau < 0.05 ? 0 : Math.min(1, 0.2 * tau), curve: "predictor, B = 8" },
+      ]),
+    },
+  ),
+  "exponents-empty": exponentsSpec([], { title: "exponents", emptyNote: "nothing to fit" }),
   "p-vs-tau-no-prediction": probabilityVsTauSpec(points.map((p) => ({ ...p, series: "all", tau: p.lr / p.gamma })), { title: "P vs tau" }),
   exponents: exponentsSpec(exponents, { title: "exponents" }),
   survival: survivalSpec(

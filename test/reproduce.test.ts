@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { main } from "../src/cli/main.ts";
 import { EXPERIMENTS } from "../src/experiments/set.ts";
 import { cacheKey, canonicalJson } from "../src/experiments/cache.ts";
-import { logLogSlope, t975, crossing } from "../src/experiments/fit.ts";
+import { crossing } from "../src/experiments/crossing.ts";
+import { predictedAt, type PredictedCurve } from "../src/experiments/prediction.ts";
 import { parseReproduceInvocation } from "../src/cli/reproduce-command.ts";
 
 test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; a re-run takes all from the cache", async () => {
@@ -18,7 +19,6 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
     for (const e of EXPERIMENTS) {
       for (const ext of [".png", ".svg", ".vl.json", ".csv"]) {
         const f = join(dir, e.id + ext);
-        // a figure with nothing to fit (exponents in the quick set) has an empty table
         assert.ok(existsSync(f) && statSync(f).size > (ext === ".csv" ? 0 : 100), `${e.id}${ext} missing or empty`);
       }
       assert.ok(index.includes(`](${e.id}.png)`), `index lacks ${e.id}`);
@@ -26,6 +26,14 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
       assert.match(spec.$schema, /vega-lite/);
     }
     assert.equal((index.match(/\*\*Measured\.\*\*/g) ?? []).length, EXPERIMENTS.length);
+    // the theory and the analysis are drawn: the predictor's curves, the analytic drift, every estimator's exponents
+    const tau = readFileSync(join(dir, "p-vs-tau.vl.json"), "utf8");
+    assert.ok(tau.includes("predictor, B = 32") && tau.includes("predictor, B = 8"), "p-vs-tau lacks the predictor's curves");
+    const drift = readFileSync(join(dir, "drift.csv"), "utf8").split("\n");
+    assert.ok(drift[0].split(",").includes("predicted") && drift.length > 5, "drift lacks the analytic line");
+    const exps = readFileSync(join(dir, "exponents.csv"), "utf8");
+    for (const e of ["(a) P(T)", "(b) median first passage", "(c) sparsity drift", "(d) one-step P near the boundary"]) assert.ok(exps.includes(e), `exponents lacks ${e}`);
+    assert.match(index, /the paper's -?2 is (inside|outside) the 95% interval|cannot be fitted/);
     const png = readFileSync(join(dir, "p-vs-lr.png"));
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
 
@@ -57,13 +65,11 @@ test("cache keys do not depend on key order", () => {
   assert.notEqual(cacheKey({ a: 1 }), cacheKey({ a: 2 }));
 });
 
-test("the local log-log fit recovers a known slope; t quantiles; crossings", () => {
-  assert.ok(Math.abs(t975(1) - 12.706) < 1e-3 && Math.abs(t975(10) - 2.228) < 1e-3);
-  // exact binomial means of p = 0.001 x^2 with large n: the slope is 2 within a tight interval
-  const pts = [1, 2, 4, 8].map((x) => ({ x, k: Math.round(1e6 * 0.001 * x * x), n: 1e6 }));
-  const fit = logLogSlope(pts)!;
-  assert.ok(Math.abs(fit.slope - 2) < 1e-3 && fit.lo < 2 && fit.hi > 2 && fit.hi - fit.lo < 0.1, JSON.stringify(fit));
-  assert.equal(logLogSlope(pts.slice(0, 2)), null);
+test("crossings of a level; the predicted curve between its solves", () => {
   assert.ok(Math.abs(crossing([{ x: 1, p: 0 }, { x: 4, p: 0.2 }], 0.1)! - 2) < 1e-12);
   assert.equal(crossing([{ x: 1, p: 0 }, { x: 4, p: 0.05 }], 0.1), null);
+  const curve = { points: [{ tau: 1, p: 0.01 }, { tau: 4, p: 0.04 }, { tau: 16, p: 0.5 }] } as PredictedCurve;
+  assert.ok(Math.abs(predictedAt(curve, 2)! - 0.02) < 1e-12); // a power law between solves is exact in log-log
+  assert.equal(predictedAt(curve, 4), 0.04);
+  assert.equal(predictedAt(curve, 0.5), null);
 });

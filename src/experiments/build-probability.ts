@@ -1,17 +1,18 @@
+import type { EstimatorReport, FitReport } from "../analysis/fit-sweep.ts";
 import type { SweepResult } from "../ensemble/sweep.ts";
-import type { ExponentEstimate, ProbabilityPoint } from "../plot/data.ts";
-import { exponentsSpec } from "../plot/exponents.ts";
+import { EXPONENT_AXIS_LIMIT, exponentsSpec } from "../plot/exponents.ts";
 import { probabilityPoints } from "../plot/from-sweep.ts";
 import { heatmapSpec } from "../plot/heatmap.ts";
 import { probabilityVsLrSpec } from "../plot/probability-vs-lr.ts";
+import type { ProbabilityPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
 import { describeConfig, fmt } from "./caption.ts";
-import { logLogSlope, type CountPoint } from "./fit.ts";
+import { estimatorName, exponentRows, exponentText, headline, verdictText } from "./exponent-rows.ts";
 import type { Experiment } from "./types.ts";
 
-/** Cells used in the local fits: at least 5 collapsed (log p defined and not too noisy) and p <= 0.5. */
-export const FIT_RULE = "WLS of log P on log x (cells with ≥ 5 collapsed, P ≤ 0.5)";
-const usable = (p: ProbabilityPoint) => p.collapsed >= 5 && p.p <= 0.5;
+/** How the exponents are fitted, in one sentence (docs/scaling-analysis.md). */
+const FIT_METHOD =
+  "Exponents by src/analysis (as `bn-collapse fit`): weighted log-log least squares, weights 1/var(log y) by the delta method, the SE inflated by √(χ²/dof) when the points scatter more than their errors (then a Student-t interval); cells with P = 0 or 1 cannot enter a log and are left out";
 
 const groupBy = <T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> => {
   const m = new Map<K, T[]>();
@@ -19,30 +20,14 @@ const groupBy = <T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> => {
   return m;
 };
 
-const count = (x: number, p: ProbabilityPoint): CountPoint => ({ x, k: p.collapsed, n: p.trials });
-
-/** Exponents of lr (per gamma) and of gamma (per lr) from a grid, by the local WLS. */
-export function gridExponents(points: readonly ProbabilityPoint[]): ExponentEstimate[] {
-  const out: ExponentEstimate[] = [];
-  for (const [gamma, cells] of groupBy(points, (p) => p.gamma)) {
-    const fit = logLogSlope(cells.filter(usable).map((p) => count(p.lr, p)));
-    if (fit) out.push({ estimator: FIT_RULE, param: "lr", at: `γ₀ = ${gamma}`, value: fit.slope, lo: fit.lo, hi: fit.hi });
-  }
-  for (const [lr, cells] of groupBy(points, (p) => p.lr)) {
-    const fit = logLogSlope(cells.filter(usable).map((p) => count(p.gamma, p)));
-    if (fit) out.push({ estimator: FIT_RULE, param: "gamma", at: `η = ${lr}`, value: fit.slope, lo: fit.lo, hi: fit.hi });
-  }
-  return out;
-}
-
-const describeExponent = (e: ExponentEstimate) => `${e.at}: ${fmt(e.value)} [${fmt(e.lo)}, ${fmt(e.hi)}]`;
+const probabilityOf = (fit: FitReport): EstimatorReport => fit.estimators.find((e) => e.info.id === "probability")!;
 
 function nonFiniteNote(result: SweepResult): string[] {
   const bad = result.cells.reduce((a, c) => a + c.nonFinite, 0);
   return bad > 0 ? [`${bad} trajectories went non-finite and are excluded from P (see docs/conventions.md).`] : [];
 }
 
-export function buildProbabilityVsLr(exp: Experiment, result: SweepResult): Built {
+export function buildProbabilityVsLr(exp: Experiment, result: SweepResult, fit: FitReport): Built {
   const points = probabilityPoints(result);
   const positive = points.filter((p) => p.p > 0 && p.p < 1);
   const anchor = positive.length ? positive.reduce((a, b) => (Math.abs(Math.log(b.p / 0.1)) < Math.abs(Math.log(a.p / 0.1)) ? b : a)) : null;
@@ -50,75 +35,78 @@ export function buildProbabilityVsLr(exp: Experiment, result: SweepResult): Buil
     title: exp.title,
     guide: anchor ? { slope: 2, lr: anchor.lr, p: anchor.p, label: "slope 2 (paper)" } : undefined,
   });
-  const slopes = gridExponents(points).filter((e) => e.param === "lr");
+  const e = probabilityOf(fit);
+  const lines = e.lines.filter((l) => l.axis === "lr");
+  const perGamma = lines.map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${exponentText(l)} (${l.used} of ${l.cells} cells${l.verdict === "untestable" ? "" : `; ${l.verdict}`})`);
+  const local = lines.filter((l) => l.local.length > 0).map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${l.local.map((x) => fmt(x.slope)).join(", ")}`);
   return {
     figure: { name: exp.id, spec, rows: points },
     simulated: [describeConfig(result.config)],
     measured: [
-      slopes.length
-        ? `Slope of log P against log η (${FIT_RULE}; 95% t intervals, widened when the points scatter more than binomially): ${slopes.map(describeExponent).join("; ")}.`
-        : "Too few cells with 5 ≤ collapsed and P ≤ 0.5 to fit a slope.",
-      `Local slopes between neighbouring η (cells with ≥ 5 collapsed): ${localSlopes(points)}.`,
-      ...curvatureNote(points),
+      `Exponent of η in P(T) per γ₀: ${perGamma.join("; ") || "none (fewer than two values of η)"}.`,
+      `Pooled over γ₀: ${verdictText(e, "lr") ?? "no pooled fit"}`,
+      `Local exponents between neighbouring η (smallest η first): ${local.join("; ") || "none (fewer than two usable cells on every line)"}.`,
+      `${FIT_METHOD}.`,
       ...(anchor ? [`Dashed: a line of slope 2 through the cell closest to P = 0.1 (η = ${anchor.lr}, γ₀ = ${anchor.gamma}), for reference only.`] : []),
       ...nonFiniteNote(result),
     ],
   };
 }
 
-export function buildHeatmap(exp: Experiment, result: SweepResult): Built {
+export function buildHeatmap(exp: Experiment, result: SweepResult, fit: FitReport): Built {
   const points = probabilityPoints(result);
   const spec = heatmapSpec(points, { title: exp.title, isoRatios: exp.options?.isoRatios ?? [0.1] });
   // cells with the same lr/gamma to within 2%: the law says their P is equal
-  const groups = [...groupBy(points, (p) => Math.round(Math.log(p.lr / p.gamma) / Math.log(1.02))).values()]
+  const groups = [...groupBy(points, (p: ProbabilityPoint) => Math.round(Math.log(p.lr / p.gamma) / Math.log(1.02))).values()]
     .filter((g) => g.length >= 2 && g.some((p) => p.p > 0))
     .sort((a, b) => Math.max(...b.map((p) => p.p)) - Math.max(...a.map((p) => p.p)))
     .slice(0, 4);
   const sentences = groups.map((g) => `η/γ₀ ≈ ${fmt(g[0].lr / g[0].gamma)}: ${g.sort((a, b) => a.gamma - b.gamma).map((p) => `P = ${fmt(p.p)} at γ₀ = ${p.gamma}`).join(", ")}`);
+  const e = probabilityOf(fit);
   return {
     figure: { name: exp.id, spec, rows: points },
     simulated: [describeConfig(result.config)],
     measured: [
       sentences.length ? `Cells with (nearly) equal η/γ₀, where the law predicts equal P: ${sentences.join("; ")}.` : "No two cells share η/γ₀ with any collapse.",
+      `Pooled exponents of P(T) (src/analysis): ${exponentText(headline(e, "lr"))} in η (law: +2), ${exponentText(headline(e, "gamma"))} in γ₀ (law: −2); verdicts: ${headline(e, "lr")?.verdict ?? "untestable"} / ${headline(e, "gamma")?.verdict ?? "untestable"} (see the exponents figure).`,
+      ...collapseSentences(fit),
       ...nonFiniteNote(result),
     ],
   };
 }
 
-export function buildExponents(exp: Experiment, result: SweepResult): Built {
-  const points = probabilityPoints(result);
-  const estimates = gridExponents(points);
-  const spec = exponentsSpec(estimates, { title: exp.title, subtitle: "dashed: the paper's value; bars: 95% intervals", emptyNote: `too few cells for the fit: ${FIT_RULE}` });
-  const byParam = (p: "lr" | "gamma") => estimates.filter((e) => e.param === p).map(describeExponent).join("; ") || "none (too few usable cells)";
+/**
+ * The data-collapse test of src/analysis. On a grid with one B and one T and a scale-symmetric
+ * setting, P depends on η/γ₀ exactly, so only the shape-free equal-τ homogeneity test is quoted (it
+ * checks that equal-ratio cells agree within binomial noise); otherwise the report's sentence.
+ */
+function collapseSentences(fit: FitReport): string[] {
+  if (!fit.collapse.trivial) return [fit.collapse.sentence];
+  const eq = fit.collapse.test.equalTau;
+  const symmetry = "Here P depends on η and γ₀ only through η/γ₀, exactly, by the scale symmetry of this setting (docs/theory.md section 3).";
+  return eq
+    ? [`${symmetry} Homogeneity of the ${eq.groups} groups of cells with equal η/γ₀ (src/analysis, Pearson): χ² = ${fmt(eq.chi2)} on ${eq.dof} dof, p = ${fmt(eq.pValue)}.`]
+    : [symmetry];
+}
+
+export function buildExponents(exp: Experiment, result: SweepResult, fit: FitReport): Built {
+  const rows = exponentRows(fit);
+  const clipped = rows.some((r) => (r.lo !== null && r.lo < -EXPONENT_AXIS_LIMIT) || (r.hi !== null && r.hi > EXPONENT_AXIS_LIMIT));
+  const spec = exponentsSpec(rows, {
+    title: exp.title,
+    subtitle: `pooled over the grid's lines; bars: 95% intervals${clipped ? `, clipped at ±${EXPONENT_AXIS_LIMIT}` : ""}; ◇ differs for (b): a time scales as γ₀²/η²`,
+    emptyNote: "the grid has fewer than two values of η and of γ₀",
+  });
+  const sim = fit.simulation;
   return {
-    figure: { name: exp.id, spec, rows: estimates },
-    simulated: [describeConfig(result.config)],
-    measured: [`Exponent of η (${FIT_RULE}): ${byParam("lr")}.`, `Exponent of γ₀: ${byParam("gamma")}.`, ...curvatureNote(points), "Local estimator; src/analysis will add others."],
+    figure: { name: exp.id, spec, rows },
+    simulated: [
+      describeConfig(result.config),
+      `estimators (c) and (d): ${sim.trials} fresh one-step runs per cell, seed ${sim.seed}; (d) starts at r₀ = threshold + ${sim.gap}`,
+    ],
+    measured: [
+      ...fit.estimators.flatMap((e) => (["lr", "gamma"] as const).map((axis) => `${estimatorName(e)}, ${axis === "lr" ? "η" : "γ₀"}: ${verdictText(e, axis) ?? "no fit (fewer than two values on this axis)"}`)),
+      `${FIT_METHOD}. The pooled fit has one exponent and an intercept per line of the grid.`,
+    ],
   };
-}
-
-/** Per gamma, the slopes of log P between neighbouring lr cells (with >= 5 collapsed), smallest lr first. */
-function slopesByGamma(points: readonly ProbabilityPoint[]): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  for (const [gamma, cells] of groupBy(points, (p) => p.gamma)) {
-    const c = cells.filter((p) => p.collapsed >= 5 && p.p < 1).sort((a, b) => a.lr - b.lr);
-    const s = c.slice(1).map((b, i) => Math.log(b.p / c[i].p) / Math.log(b.lr / c[i].lr));
-    if (s.length) out.set(gamma, s);
-  }
-  return out;
-}
-
-function localSlopes(points: readonly ProbabilityPoint[]): string {
-  return [...slopesByGamma(points)].map(([g, s]) => `γ₀ = ${g}: ${s.map(fmt).join(", ")}`).join("; ") || "none";
-}
-
-/** Says so when the local slopes differ by more than a factor 2: then no single exponent describes P(η). */
-export function curvatureNote(points: readonly ProbabilityPoint[]): string[] {
-  const widest = [...slopesByGamma(points)].filter(([, s]) => s.length >= 2).map(([g, s]) => ({ g, hi: Math.max(...s), lo: Math.min(...s), first: s[0], last: s[s.length - 1] }));
-  const bent = widest.filter((w) => w.lo <= 0 || w.hi / w.lo > 2);
-  if (!bent.length) return [];
-  const w = bent.reduce((a, b) => (b.hi - b.lo > a.hi - a.lo ? b : a));
-  return [
-    `The local slope is not constant (at γ₀ = ${w.g} it goes from ${fmt(w.first)} to ${fmt(w.last)} as η grows): over this range P is not a power of η, and a fitted exponent depends on which cells enter the fit.`,
-  ];
 }

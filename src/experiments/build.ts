@@ -2,25 +2,30 @@ import type { SweepResult } from "../ensemble/sweep.ts";
 import type { Built } from "./built.ts";
 import { buildExponents, buildHeatmap, buildProbabilityVsLr } from "./build-probability.ts";
 import { buildComparison, buildDrift, buildProbabilityVsTau, buildSurvival, buildTrajectories } from "./build-other.ts";
+import type { Derived } from "./derive.ts";
 import type { Measured } from "./measure.ts";
 import type { Experiment, Mode } from "./types.ts";
 
-/** Draws an experiment's figure from its measurements (in the order the experiment lists them). */
-export function buildFigure(exp: Experiment, measured: Measured[], mode: Mode): Built {
+/** Draws an experiment's figure from its measurements (in the order the experiment lists them) and what was derived from them. */
+export function buildFigure(exp: Experiment, measured: Measured[], mode: Mode, derived: Derived = {}): Built {
   const sweeps = measured.flatMap((m) => (m.kind === "sweep" ? [{ label: m.label, result: m.result }] : []));
   const first = (): SweepResult => {
     if (!sweeps[0]) throw new Error(`${exp.id}: needs a sweep`);
     return sweeps[0].result;
   };
+  const fit = () => {
+    if (!derived.fit) throw new Error(`${exp.id}: needs the scaling analysis of its sweep`);
+    return derived.fit;
+  };
   switch (exp.figure) {
     case "probability-vs-lr":
-      return buildProbabilityVsLr(exp, first());
+      return buildProbabilityVsLr(exp, first(), fit());
     case "heatmap":
-      return buildHeatmap(exp, first());
+      return buildHeatmap(exp, first(), fit());
     case "exponents":
-      return buildExponents(exp, first());
+      return buildExponents(exp, first(), fit());
     case "probability-vs-tau":
-      return buildProbabilityVsTau(exp, sweeps);
+      return buildProbabilityVsTau(exp, sweeps, derived.predicted);
     case "survival":
       return buildSurvival(exp, first());
     case "comparison":

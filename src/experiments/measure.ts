@@ -1,8 +1,8 @@
+import { driftEstimate } from "../analysis/one-step.ts";
 import { resolveSweep, type RawSweepConfig, type SweepSpec } from "../config/sweep-config.ts";
-import { simulatePaths, simulateTrajectories, type TrajectoryPath } from "../engine/simulate.ts";
+import { simulatePaths, type TrajectoryPath } from "../engine/simulate.ts";
 import { runSweep, VERSION, type Progress, type SweepResult } from "../ensemble/sweep.ts";
 import type { DriftPoint } from "../plot/data.ts";
-import { Z95 } from "../stats/special.ts";
 import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";
 
@@ -53,7 +53,7 @@ export async function measure(m: Measurement, ctx: MeasureContext): Promise<{ va
     }
     case "drift": {
       const trials = ctx.mode === "quick" ? (m.quick.trials ?? m.trials) : m.trials;
-      const key = { version: VERSION, config: spec.config, lr: m.lr, gamma: m.gamma, atGamma: m.atGamma, atLr: m.atLr, trials };
+      const key = { version: VERSION, quantity: "sparsity drift (analysis/one-step driftEstimate)", config: spec.config, lr: m.lr, gamma: m.gamma, atGamma: m.atGamma, atLr: m.atLr, trials };
       const got = await ctx.cache.get("drift", key, async () => measureDrift(m, spec, trials));
       return { value: { kind: "drift", label: m.label, spec: spec.config, points: got.value }, cached: got.cached };
     }
@@ -65,26 +65,17 @@ function runPaths(m: PathsMeasurement, spec: SweepSpec): TrajectoryPath[] {
 }
 
 /**
- * -E[r1 - r0] over `trials` one-step runs from (gamma0, beta0), with a normal 95% interval. Each point
- * has its own stream key, so points are independent.
+ * The per-step drift of the sparsity s = 1 - Phi(r) at each point, by src/analysis's estimator (c):
+ * the mean of s1 - s0 over `trials` one-step runs, with the first-order control variate where it
+ * applies, and a normal 95% interval. A point whose estimate could not be made is left out.
  */
 function measureDrift(m: DriftMeasurement, spec: SweepSpec, trials: number): DriftPoint[] {
-  const one = (axis: "lr" | "gamma", lr: number, gamma: number): DriftPoint => {
-    const at = { ...spec.config, lr: [lr], gamma: [gamma], steps: 1 };
-    const problem = resolveSweep(at).template;
-    const out = simulateTrajectories(problem, { seed: spec.config.seed, trials, streamKey: `drift;lr=${lr};gamma=${gamma}`, stopAtCollapse: false });
-    const r0 = problem.beta0 / Math.abs(problem.gamma0);
-    let sum = 0, sum2 = 0, n = 0;
-    for (let i = 0; i < trials; i++) {
-      const d = out.finalBeta[i] / Math.abs(out.finalGamma[i]) - r0;
-      if (!Number.isFinite(d)) continue;
-      sum += d;
-      sum2 += d * d;
-      n++;
-    }
-    const mean = sum / n;
-    const se = Math.sqrt(Math.max(0, sum2 / n - mean * mean) / (n - 1));
-    return { axis, lr, gamma, drift: -mean, lo: -mean - Z95 * se, hi: -mean + Z95 * se };
+  const c = spec.config;
+  const one = (axis: "lr" | "gamma", lr: number, gamma: number): DriftPoint[] => {
+    const at = { lr, gamma, beta: c.beta[0], batch: c.batch[0], weightDecay: c.weightDecay[0], signal: c.signal[0] };
+    const e = driftEstimate(spec.template, at, { seed: c.seed, trials });
+    const drift = e.value ?? (e.ci95 ? (e.ci95[0] + e.ci95[1]) / 2 : null);
+    return drift === null || !e.ci95 ? [] : [{ axis, lr, gamma, drift, lo: e.ci95[0], hi: e.ci95[1] }];
   };
-  return [...m.lr.map((lr) => one("lr", lr, m.atGamma)), ...m.gamma.map((g) => one("gamma", m.atLr, g))];
+  return [...m.lr.flatMap((lr) => one("lr", lr, m.atGamma)), ...m.gamma.flatMap((g) => one("gamma", m.atLr, g))];
 }

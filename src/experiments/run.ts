@@ -5,6 +5,7 @@ import { writeFigure } from "../render/figure-files.ts";
 import { buildFigure } from "./build.ts";
 import type { Built } from "./built.ts";
 import { ResultCache } from "./cache.ts";
+import { derive } from "./derive.ts";
 import { figuresIndex } from "./index-md.ts";
 import { measure, type Measured } from "./measure.ts";
 import type { Experiment, Mode } from "./types.ts";
@@ -29,7 +30,8 @@ export interface ReproduceSummary {
 
 /**
  * Measures what each experiment needs (once per distinct config, from the cache when it ran before),
- * draws and writes every figure, then the index OUT/README.md.
+ * adds the scaling analysis and the theory's curves it draws (derive.ts, cached the same way), draws
+ * and writes every figure, then the index OUT/README.md.
  */
 export async function reproduce(experiments: readonly Experiment[], opts: ReproduceOptions): Promise<ReproduceSummary> {
   const cache = new ResultCache(opts.cacheDir ?? join(opts.out, ".cache"), opts.fresh);
@@ -47,7 +49,9 @@ export async function reproduce(experiments: readonly Experiment[], opts: Reprod
       log(`${label}: ${got.cached ? "cached" : `computed in ${((Date.now() - started) / 1000).toFixed(1)} s`}`);
       measured.push(got.value);
     }
-    const built = buildFigure(exp, measured, opts.mode);
+    const { derived, computed: extra } = await derive(exp, measured, { mode: opts.mode, cache });
+    for (const line of extra) log(`[${i + 1}/${experiments.length}] ${exp.id}: ${line}`);
+    const built = buildFigure(exp, measured, opts.mode, derived);
     await writeFigure(opts.out, built.figure);
     entries.push({ exp, built });
   }

@@ -22,8 +22,9 @@ export interface PathsMeasurement {
 }
 
 /**
- * The mean one-step change of r = beta/|gamma| from (gamma0, beta0), by simulation: along `lr` at
- * gamma0 = `atGamma`, and along `gamma` at lr = `atLr`; `trials` one-step runs per point.
+ * The mean one-step change of the sparsity s = 1 - Phi(beta/|gamma|) from (gamma0, beta0), by
+ * simulation (src/analysis's drift estimator): along `lr` at gamma0 = `atGamma`, and along `gamma` at
+ * lr = `atLr`; `trials` one-step runs per point.
  */
 export interface DriftMeasurement {
   kind: "drift";

@@ -27,21 +27,30 @@ export interface VariantPoint {
   collapsed: number;
 }
 
-/** A point of a predicted curve P(tau), e.g. from src/theory/predictor.ts. */
+/** A point of a predicted curve P(tau), e.g. from src/theory/predictor.ts; `curve` names it when there are several. */
 export interface PredictedPoint {
   tau: number;
   p: number;
+  curve?: string;
 }
 
-/** A fitted scaling exponent, e.g. d log P / d log lr, with its interval. */
+/** Whether an exponent's 95% interval contains the law's value (src/analysis/verdict.ts). */
+export type ExponentVerdict = "holds" | "does not hold" | "inconclusive" | "untestable";
+
+/**
+ * A fitted scaling exponent of one estimator, e.g. d log P / d log lr, with its 95% interval (null
+ * when nothing could be fitted), the value the law implies for that estimator, and the verdict.
+ */
 export interface ExponentEstimate {
+  /** the estimator, e.g. "(a) P(T)"; one row of the figure */
   estimator: string;
   param: "lr" | "gamma";
-  /** where it was fitted, e.g. "γ₀ = 1" */
-  at: string;
-  value: number;
-  lo: number;
-  hi: number;
+  value: number | null;
+  lo: number | null;
+  hi: number | null;
+  /** the exponent the law implies for this estimator (+2 / -2; -2 / +2 for a time) */
+  expected: number;
+  verdict: ExponentVerdict;
 }
 
 /** A Kaplan-Meier survival curve of the first-passage time, with pointwise 95% bands. */
@@ -53,12 +62,12 @@ export interface SurvivalCurve {
   hi: number[];
 }
 
-/** The per-step drift of r = beta/|gamma| measured at one setting, and the analytic value if known. */
+/** A per-step drift (e.g. of the sparsity) measured at one setting, and the analytic value if known. */
 export interface DriftPoint {
   axis: "lr" | "gamma";
   lr: number;
   gamma: number;
-  /** measured -E[delta r] per step */
+  /** measured mean change per step, signed so that positive is toward collapse */
   drift: number;
   lo: number;
   hi: number;

@@ -4,12 +4,13 @@ import { logExtent, logTicks13 } from "./log-scale.ts";
 import { CONFIG, frame, HEIGHT, OKABE_ITO, SYMBOL, WIDTH } from "./theme.ts";
 
 /**
- * The per-step drift of r = beta/|gamma| towards collapse, measured (points, 95% bars) and predicted
- * (line, when the theory supplies it), against lr at fixed gamma and against gamma at fixed lr.
+ * A per-step drift towards collapse (by default of the sparsity s = 1 - Phi(r), r = beta/|gamma|),
+ * measured (points, 95% bars) and predicted (line, when the theory supplies it), against lr at fixed
+ * gamma and against gamma at fixed lr.
  * Log axes: only positive measured drifts can be shown, so the builder drops the others and says
  * how many in the subtitle.
  */
-export function driftSpec(points: readonly DriftPoint[], options: { title: string; subtitle?: string; predictedLabel?: string }): TopLevelSpec {
+export function driftSpec(points: readonly DriftPoint[], options: { title: string; subtitle?: string; predictedLabel?: string; yTitle?: string }): TopLevelSpec {
   const shown = points.filter((p) => p.drift > 0 && p.lo > 0);
   const dropped = points.length - shown.length;
   const note = dropped > 0 ? `${dropped} point(s) whose 95% interval reaches 0 or below are not shown (log axis)` : undefined;
@@ -21,7 +22,7 @@ export function driftSpec(points: readonly DriftPoint[], options: { title: strin
     const predicted = points.filter((p) => p.axis === axis && p.predicted !== undefined && p.predicted > 0);
     const xs = logExtent(points.filter((p) => p.axis === axis).map((p) => p[axis]), 1.15);
     const x = { field: axis, type: "quantitative", scale: { type: "log", domain: xs, nice: false }, axis: { values: logTicks13(xs) }, title: axis === "lr" ? `${SYMBOL.lr}  (${fixed})` : `${SYMBOL.gamma}  (${fixed})` } as const;
-    const y = { type: "quantitative", scale: { type: "log", domain: ys, nice: false }, title: SYMBOL.drift } as const;
+    const y = { type: "quantitative", scale: { type: "log", domain: ys, nice: false }, title: options.yTitle ?? SYMBOL.drift, axis: { values: logTicks13(ys), labelExpr: SHORT_NUMBER } } as const;
     const layers: unknown[] = [
       { data: { values: rows }, mark: { type: "rule", color: OKABE_ITO[0] }, encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } } },
       { data: { values: rows }, mark: { type: "point", filled: true, color: OKABE_ITO[0] }, encoding: { x, y: { ...y, field: "drift" }, tooltip: [{ field: "lr" }, { field: "gamma" }, { field: "drift" }, { field: "lo" }, { field: "hi" }] } },
@@ -39,6 +40,9 @@ export function driftSpec(points: readonly DriftPoint[], options: { title: strin
   const fixedLr = uniqueLabel(points.filter((p) => p.axis === "gamma").map((p) => p.lr), "η");
   return { ...top, config: { ...CONFIG, concat: { spacing: 24 } }, hconcat: [panel("lr", fixedGamma), panel("gamma", fixedLr)] } as unknown as TopLevelSpec;
 }
+
+/** Tick labels: plain decimals down to 0.001, then 3e-5 style. */
+const SHORT_NUMBER = "datum.value >= 0.001 ? format(datum.value, '~g') : replace(format(datum.value, '.0e'), 'e-0', 'e-')";
 
 function uniqueLabel(values: number[], symbol: string): string {
   const u = [...new Set(values)];

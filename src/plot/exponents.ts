@@ -1,39 +1,65 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ExponentEstimate } from "./data.ts";
-import { CONFIG, frame, nothingToShow, OKABE_ITO, REFERENCE_COLOR, WIDTH } from "./theme.ts";
+import type { ExponentEstimate, ExponentVerdict } from "./data.ts";
+import { CONFIG, frame, nothingToShow, OKABE_ITO, WIDTH } from "./theme.ts";
 
-/** The paper's exponents: P ∝ lr^2 / gamma^2. */
+/** The paper's exponents for a probability or a drift: P ∝ lr^2 / gamma^2 (a time has the opposite signs). */
 export const PAPER_EXPONENT = { lr: 2, gamma: -2 } as const;
 
-const PARAM_TITLE = { lr: "exponent of η (paper: +2)", gamma: "exponent of γ₀ (paper: −2)" } as const;
+const PARAM_TITLE = { lr: "exponent of η", gamma: "exponent of γ₀" } as const;
+
+/** Verdict colours: agreement blue, disagreement vermillion, "cannot tell" grey. */
+const VERDICTS: ExponentVerdict[] = ["holds", "inconclusive", "does not hold"];
+const VERDICT_COLORS = [OKABE_ITO[0], "#999999", OKABE_ITO[3]];
+
+/** Intervals wider than this are clipped at the panel's edge (the figure's subtitle should say so). */
+export const EXPONENT_AXIS_LIMIT = 8;
 
 /**
- * Fitted exponents with their intervals, one panel per parameter, one row per place the fit was made,
- * a colour per estimator; the paper's value as a dashed vertical line.
+ * One row per estimator, one panel per parameter (η, γ₀): the fitted exponent with its 95% interval,
+ * coloured by the verdict, and the law's exponent for that estimator as an open diamond (it differs
+ * between estimators: a time scales as γ₀²/η²). A row with nothing fitted says "no fit" under its line.
  */
 export function exponentsSpec(estimates: readonly ExponentEstimate[], options: { title: string; subtitle?: string; emptyNote?: string }): TopLevelSpec {
+  if (estimates.length === 0) return nothingToShow(options.title, options.emptyNote ?? "no exponent could be fitted");
   const { width: _w, height: _h, ...top } = frame(options.title, options.subtitle);
   const estimators = [...new Set(estimates.map((e) => e.estimator))];
-  const color = { field: "estimator", type: "nominal", title: "estimator", sort: estimators, scale: { domain: estimators, range: [...OKABE_ITO] }, legend: { orient: "bottom", direction: "vertical", labelLimit: 600 } } as const;
-  const panel = (param: "lr" | "gamma") => {
-    const rows = estimates.filter((e) => e.param === param);
-    const places = [...new Set(rows.map((e) => e.at))];
-    const values = [PAPER_EXPONENT[param], ...rows.flatMap((e) => [e.lo, e.hi])].filter(Number.isFinite);
-    const span = Math.max(...values) - Math.min(...values) || 1;
-    const x = { type: "quantitative", title: PARAM_TITLE[param], scale: { domain: [Math.min(...values) - 0.08 * span, Math.max(...values) + 0.08 * span], nice: false, zero: false } } as const;
-    const y = { field: "at", type: "nominal", title: null, sort: places } as const;
-    const yOffset = { field: "estimator", type: "nominal", sort: estimators } as const;
+  const params = (["lr", "gamma"] as const).filter((p) => estimates.some((e) => e.param === p));
+  const color = { field: "verdict", type: "nominal", title: "verdict (95%)", scale: { domain: VERDICTS, range: VERDICT_COLORS }, legend: { orient: "bottom", direction: "horizontal" } } as const;
+  const shape = { field: "what", type: "nominal", title: null, scale: { domain: ["the law's exponent"], range: ["diamond"] }, legend: { orient: "bottom" } } as const;
+  const panel = (param: "lr" | "gamma", first: boolean) => {
+    const rows = estimates.filter((e) => e.param === param).map((e) => ({ ...e, what: "the law's exponent", note: e.value === null ? "no fit" : null }));
+    const fitted = rows.filter((e) => e.value !== null && e.lo !== null && e.hi !== null);
+    const values = [0, ...rows.map((e) => e.expected), ...fitted.flatMap((e) => [e.lo!, e.hi!])].map((v) => Math.max(-EXPONENT_AXIS_LIMIT, Math.min(EXPONENT_AXIS_LIMIT, v)));
+    const lo = Math.min(...values), hi = Math.max(...values);
+    const pad = 0.08 * (hi - lo || 1);
+    const domain = [lo - pad, hi + pad];
+    const x = { type: "quantitative", title: PARAM_TITLE[param], scale: { domain, nice: false, zero: false } } as const;
+    const y = { field: "estimator", type: "nominal", sort: estimators, title: null, axis: first ? { labelLimit: 220 } : { labels: false, ticks: false } } as const;
     return {
-      width: Math.round(WIDTH * 0.62),
-      height: { step: 14 * Math.max(1, estimators.length) + 8 },
+      width: Math.round(WIDTH * 0.5),
+      height: { step: 30 },
       layer: [
-        { data: { values: [{ paper: PAPER_EXPONENT[param] }] }, mark: { type: "rule", strokeDash: [5, 4], color: REFERENCE_COLOR }, encoding: { x: { ...x, field: "paper" } } },
-        { data: { values: rows }, mark: { type: "rule", strokeWidth: 1.6 }, encoding: { y, yOffset, x: { ...x, field: "lo" }, x2: { field: "hi" }, color } },
-        { data: { values: rows }, mark: { type: "point", filled: true }, encoding: { y, yOffset, x: { ...x, field: "value" }, color, tooltip: [{ field: "estimator" }, { field: "at" }, { field: "value" }, { field: "lo" }, { field: "hi" }] } },
+        { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#bbbbbb" }, encoding: { x: { ...x, field: "zero" } } },
+        { data: { values: fitted }, mark: { type: "rule", strokeWidth: 2, clip: true }, encoding: { y, x: { ...x, field: "lo" }, x2: { field: "hi" }, color } },
+        {
+          data: { values: fitted },
+          mark: { type: "point", filled: true, size: 50, clip: true },
+          encoding: { y, x: { ...x, field: "value" }, color, tooltip: [{ field: "estimator" }, { field: "value" }, { field: "lo" }, { field: "hi" }, { field: "verdict" }] },
+        },
+        { data: { values: rows }, mark: { type: "point", filled: false, color: "#000000", size: 90, strokeWidth: 1.4 }, encoding: { y, x: { ...x, field: "expected" }, shape } },
+        {
+          data: { values: rows.filter((e) => e.note !== null).map((e) => ({ ...e, at: domain[0] })) },
+          // below the row's line, clear of the diamond wherever the law's exponent sits
+          mark: { type: "text", align: "left", baseline: "top", dx: 4, dy: 7, fontSize: 10, color: "#555555" },
+          encoding: { y, x: { field: "at", type: "quantitative" }, text: { field: "note" } },
+        },
       ],
     };
   };
-  const params = (["lr", "gamma"] as const).filter((p) => estimates.some((e) => e.param === p));
-  if (params.length === 0) return nothingToShow(options.title, options.emptyNote ?? "no exponent could be fitted");
-  return { ...top, config: { ...CONFIG, concat: { spacing: 30 } }, hconcat: params.map(panel) } as unknown as TopLevelSpec;
+  return {
+    ...top,
+    config: { ...CONFIG, concat: { spacing: 16 } },
+    hconcat: params.map((p, i) => panel(p, i === 0)),
+    resolve: { scale: { color: "shared", shape: "shared", y: "shared" } },
+  } as unknown as TopLevelSpec;
 }

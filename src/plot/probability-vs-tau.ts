@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { PredictedPoint } from "./data.ts";
-import { logExtent } from "./log-scale.ts";
+import { floor125, logExtent, logTicks13 } from "./log-scale.ts";
 import { probabilityFloor, toLogRow, ZERO_NOTE } from "./probability-rows.ts";
 import { frame, OKABE_ITO, SYMBOL } from "./theme.ts";
 
@@ -20,21 +20,29 @@ export interface TauPoint {
 export interface ProbabilityVsTauOptions {
   title: string;
   subtitle?: string;
-  /** the deterministic prediction P(tau), drawn as a black line when given */
+  /**
+   * Deterministic predictions P(tau), drawn as black lines (one per `curve`, told apart by the dash).
+   * Predicted values below `predictedFloor` are left out, and the y axis reaches down to the
+   * smallest value kept.
+   */
   predicted?: readonly PredictedPoint[];
+  /** the legend entry of a prediction without its own `curve` name */
   predictedLabel?: string;
+  predictedFloor?: number;
 }
+
+const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]];
 
 /**
  * The data-collapse test: if P depends on (lr, gamma, B, T) only through tau, every series falls on
  * one curve. Points with 95% bars, a colour per series.
  */
 export function probabilityVsTauSpec(points: readonly TauPoint[], options: ProbabilityVsTauOptions): TopLevelSpec {
-  const predicted = options.predicted ?? [];
-  const floor = probabilityFloor(points);
+  const predicted = (options.predicted ?? []).filter((q) => q.tau > 0 && q.p >= (options.predictedFloor ?? 1e-4) && q.p <= 1);
+  const floor = Math.min(probabilityFloor(points), floor125(predicted.map((q) => q.p)));
   const rows = points.map((pt) => ({ ...pt, ...toLogRow(pt, floor) }));
   const [xMin, xMax] = logExtent([...points.map((pt) => pt.tau), ...predicted.map((q) => q.tau)], 1.2);
-  const x = { field: "tau", type: "quantitative", scale: { type: "log", domain: [xMin, xMax], nice: false }, title: SYMBOL.tau } as const;
+  const x = { field: "tau", type: "quantitative", scale: { type: "log", domain: [xMin, xMax], nice: false }, axis: { values: logTicks13([xMin, xMax]) }, title: SYMBOL.tau } as const;
   const y = { type: "quantitative", scale: { type: "log", domain: [floor, 1] }, title: SYMBOL.p } as const;
   const color = { field: "series", type: "nominal", title: null, scale: { range: [...OKABE_ITO] }, legend: { labelLimit: 400 } } as const;
   const layers: unknown[] = [
@@ -50,12 +58,17 @@ export function probabilityVsTauSpec(points: readonly TauPoint[], options: Proba
       encoding: { x, y: { ...y, field: "bound" }, color },
     },
   ];
-  const shownPredicted = predicted.filter((q) => q.p >= floor && q.p <= 1 && q.tau > 0);
-  if (shownPredicted.length > 1) {
+  const lines = predicted.map((q) => ({ ...q, what: q.curve ?? options.predictedLabel ?? "prediction" }));
+  const curves = [...new Set(lines.map((q) => q.what))];
+  if (lines.length > 1) {
     layers.push({
-      data: { values: shownPredicted.map((q) => ({ ...q, what: options.predictedLabel ?? "prediction" })) },
-      mark: { type: "line", color: "#000000", strokeWidth: 1.5 },
-      encoding: { x: { field: "tau", type: "quantitative" }, y: { field: "p", type: "quantitative" }, strokeDash: { field: "what", type: "nominal", title: null, legend: { orient: "top-left" } } },
+      data: { values: lines },
+      mark: { type: "line", color: "#000000", strokeWidth: 1.4, clip: true },
+      encoding: {
+        x: { field: "tau", type: "quantitative" },
+        y: { field: "p", type: "quantitative" },
+        strokeDash: { field: "what", type: "nominal", title: null, sort: curves, scale: { domain: curves, range: DASHES.slice(0, curves.length) }, legend: { orient: "top-left", symbolStrokeWidth: 1.4, labelLimit: 400 } },
+      },
     });
   }
   return { ...frame(options.title, options.subtitle ?? ZERO_NOTE), data: { values: rows }, layer: layers } as unknown as TopLevelSpec;

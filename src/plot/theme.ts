@@ -29,7 +29,7 @@ export const SYMBOL = {
   step: "update t (steps)",
   batch: "batch size B",
   exponent: "fitted exponent",
-  drift: "−E[Δr] per step, r = β/|γ|",
+  drift: "E[Δs] per step, s = 1 − Φ(β/|γ|)",
 } as const;
 
 export const CONFIG: Config = {

@@ -1,0 +1,44 @@
+import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep, type FitReport } from "../analysis/fit-sweep.ts";
+import { VERSION, type SweepResult } from "../ensemble/sweep.ts";
+import type { ResultCache } from "./cache.ts";
+import type { Measured } from "./measure.ts";
+import { predictedCurves, type PredictedCurve } from "./prediction.ts";
+import { tauSeries } from "./tau-series.ts";
+import type { Experiment, Mode } from "./types.ts";
+
+/** What a figure needs beyond its measurements: the scaling analysis of its grid, the theory's curves. */
+export interface Derived {
+  /** src/analysis's fitSweep of the experiment's first sweep (figures over the (lr, gamma) grid) */
+  fit?: FitReport;
+  /** the deterministic predictor's P(tau) (the data-collapse figure) */
+  predicted?: { curves: PredictedCurve[]; skipped: string[] };
+}
+
+const NEEDS_FIT = new Set<Experiment["figure"]>(["probability-vs-lr", "heatmap", "exponents"]);
+
+/**
+ * Computes (or takes from the cache) what `exp` needs from src/analysis and src/theory. The fit runs
+ * estimators (c) and (d) on fresh one-step simulations (DEFAULT_FIT_TRIALS per cell, the sweep's seed),
+ * so it is cached under the sweep's config like a measurement.
+ */
+export async function derive(exp: Experiment, measured: readonly Measured[], ctx: { mode: Mode; cache: ResultCache }): Promise<{ derived: Derived; computed: string[] }> {
+  const sweeps = measured.flatMap((m) => (m.kind === "sweep" ? [m.result] : []));
+  const derived: Derived = {};
+  const computed: string[] = [];
+  if (NEEDS_FIT.has(exp.figure) && sweeps[0]) {
+    const result: SweepResult = sweeps[0];
+    const key = { version: VERSION, config: result.config, trials: DEFAULT_FIT_TRIALS, gap: DEFAULT_GAP };
+    const started = Date.now();
+    const got = await ctx.cache.get("fit", key, async () => fitSweep(result, { trials: DEFAULT_FIT_TRIALS, gap: DEFAULT_GAP }));
+    derived.fit = got.value;
+    if (!got.cached) computed.push(`scaling analysis (fitSweep) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (exp.figure === "probability-vs-tau" && sweeps.length) {
+    const started = Date.now();
+    const got = await predictedCurves(sweeps, tauSeries, ctx.mode, ctx.cache);
+    derived.predicted = got;
+    const fresh = got.curves.filter((c) => !c.cached);
+    if (fresh.length) computed.push(`${fresh.length} predicted curve(s), ${fresh.reduce((a, c) => a + c.points.length, 0)} solves, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return { derived, computed };
+}
