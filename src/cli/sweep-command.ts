@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { totalmem } from "node:os";
 import { dirname, resolve } from "node:path";
-import { resolveSweep, type RawSweepConfig, type SweepSpec } from "../config/sweep-config.ts";
+import { resolveSweep, type SweepSpec } from "../config/sweep-config.ts";
 import { parseNumber } from "../config/lists.ts";
 import { sweepWarnings } from "../config/warnings.ts";
 import { checkSweepBudget } from "../ensemble/budget.ts";

@@ -1,5 +1,6 @@
+import { predictorScope } from "../theory/predictor-scope.ts";
 import type { SweepSpec } from "../config/sweep-config.ts";
-import { criterionTest, ON_RATIO } from "../engine/criteria.ts";
+import { criterionTest } from "../engine/criteria.ts";
 import { VERSION } from "../ensemble/sweep.ts";
 import { enumerateCells } from "../ensemble/grid.ts";
 import { stringifyResults } from "../io/json.ts";
@@ -87,24 +88,12 @@ function predict(
   problem: UnitProblem, r0: number, t: number, kappa0: number, alpha: number, moments: MomentsKind, predictor: "1d" | "2d" | "none",
 ): TheoryCell["predicted"] {
   const method = `kolmogorov-${predictor}`;
-  const reason = notPredictable(problem);
+  const reason = predictorScope(problem);
   if (predictor === "none") return { p: null, method: "none", reason: "--predictor none" };
   if (reason) return { p: null, method, reason };
   const test = criterionTest(problem.collapse, problem.batch);
   const p = predictCollapse({ r0, tau: t, batch: problem.batch, alpha, threshold: test.threshold, moments, monitoringKappa: kappa0, dims: predictor });
   return { p: p.p, method: p.method, ms: Math.round(p.ms) };
-}
-
-function notPredictable(problem: UnitProblem): string | null {
-  const o = problem.optimizer;
-  if (o.kind !== "sgd") return `optimizer ${o.kind}: the predictor models plain SGD only`;
-  if (o.weightDecay !== 0) return "weight decay: not in the predictor (it shrinks gamma and speeds up r)";
-  if (o.schedule.kind !== "constant") return "a learning-rate schedule: not in the predictor";
-  if (problem.loss.kind !== "noise") return "teacher loss: not in the predictor";
-  if (problem.loss.signal !== 0) return "non-zero signal: not in the predictor";
-  if (problem.input.kind !== "gauss") return "learned pre-layer: not in the predictor";
-  if (criterionTest(problem.collapse, problem.batch).on !== ON_RATIO) return "criterion on |gamma|: not in the predictor";
-  return null;
 }
 
 export async function theoryCommand(argv: string[]): Promise<void> {

@@ -1,7 +1,7 @@
+import { predictorScope } from "../theory/predictor-scope.ts";
 import { cellProblem } from "../config/sweep-config.ts";
-import { criterionTest, ON_RATIO } from "../engine/criteria.ts";
+import { criterionTest } from "../engine/criteria.ts";
 import { VERSION, type SweepResult } from "../ensemble/sweep.ts";
-import type { UnitProblem } from "../model/problem.ts";
 import type { PredictedPoint } from "../plot/data.ts";
 import { predictCollapse } from "../theory/predictor.ts";
 import { tau } from "../theory/scaling.ts";
@@ -23,18 +23,6 @@ export interface PredictedCurve {
   /** the measured cells it applies to, at their tau */
   cells: { series: string; tau: number; p: number }[];
   cached: boolean;
-}
-
-/**
- * Why the predictor (plain SGD in the small-step limit, src/theory/predictor.ts) does not model a
- * cell's problem, or null when it does. The same conditions as `bn-collapse theory`.
- */
-export function notPredictable(p: UnitProblem): string | null {
-  if (p.model !== "mechanistic" || (p.norm && p.norm.kind !== "bn") || (p.phases?.length ?? 0) > 0) return "not plain BN in one phase";
-  if (p.optimizer.kind !== "sgd" || p.optimizer.weightDecay !== 0 || p.optimizer.schedule.kind !== "constant") return "not plain SGD at a constant rate";
-  if (p.loss.kind !== "noise" || p.loss.signal !== 0 || p.input.kind !== "gauss") return "not the noise loss with Gaussian input";
-  if (criterionTest(p.collapse, p.batch).on !== ON_RATIO) return "a criterion on |gamma|";
-  return null;
 }
 
 /** `n` log-spaced points from a to b (a alone when they coincide). */
@@ -60,7 +48,7 @@ export async function predictedCurves(
   for (const result of sweeps) {
     for (const c of result.cells) {
       const problem = cellProblem(result.template, c);
-      const why = notPredictable(problem);
+      const why = predictorScope(problem);
       if (why) {
         skipped.add(why);
         continue;
