@@ -216,7 +216,6 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     process.stdout.write(SWEEP_HELP);
     return;
   }
-  if (!inv.quiet) for (const w of sweepWarnings(inv.spec)) process.stderr.write(`sweep: warning: ${w}\n`);
   const gridCells = countCells(inv.spec);
   const indices = inv.shard ? shardCellIndices(gridCells, inv.shard) : [...Array(gridCells).keys()];
   const cells = await runWithCheckpoint(inv, indices);
@@ -248,6 +247,8 @@ async function runWithCheckpoint(inv: SweepInvocation, indices: number[]): Promi
   const done = path === null ? new Map<number, CellResult>() : loadCheckpoint(path, id, new Set(indices));
   if (done.size > 0 && !inv.quiet) process.stderr.write(`sweep: resuming from ${path}: ${done.size} of ${indices.length} cells done\n`);
   const writer = path === null ? null : checkpointWriter(path, id);
+  // after every check on the input, so a refused run still prints exactly one line
+  if (!inv.quiet) for (const w of sweepWarnings(inv.spec)) process.stderr.write(`sweep: warning: ${w}\n`);
   const reporter = inv.quiet ? null : createProgressReporter("sweep");
   let last: Progress | null = null;
   try {
