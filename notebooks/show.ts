@@ -3,46 +3,40 @@
  *
  * A figure goes out as one MIME bundle with two views of the same spec:
  * - `application/vnd.vegalite.v5+json`: the spec itself, drawn live by JupyterLab's and VS Code's
- *   built-in vega-lite renderer (they know the v5 MIME type; the specs here use nothing newer);
- * - `image/svg+xml`: the same spec rendered here, headless, with the project's vega and vega-lite,
- *   for viewers without a vega-lite renderer (a code host showing the committed notebook).
+ *   built-in vega-lite renderer (they know the v5 MIME type; the project's builders use nothing newer,
+ *   so the bundle states the v5 schema although the project compiles with vega-lite 6);
+ * - `image/svg+xml`: the same spec rendered headless by the project's own renderer (`renderSvg`,
+ *   src/render/svg.ts: vega's SVG renderer with the project's fonts), for viewers without a vega-lite
+ *   renderer (a code host showing the committed notebook).
  * Jupyter shows the richest view it can; the other costs only file size.
  *
  * Deno kernel: `await show(spec)`. Node (tslab): `tslab.display.svg(await svgOf(spec))`.
  */
-import type * as Vega from "vega";
-import type * as VegaLite from "vega-lite";
-
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 // deno-lint-ignore no-explicit-any
 type Spec = Record<string, any>;
 
-// loaded on first use with import(), not a static import: vega is ESM with top-level await, which the
-// CommonJS route the Node (tslab) notebook takes to load this file cannot require()
-let modules: Promise<[typeof Vega, typeof VegaLite]> | null = null;
+// loaded on first use with import(): the Node (tslab) notebook loads this file through tsx, and vega
+// (ESM with top-level await) should load only when a figure is drawn
+let renderer: Promise<typeof import("../src/render/svg.ts")> | null = null;
 
-/** Renders a vega-lite spec to SVG without a browser (vega's own SVG renderer, no canvas). */
+/** Renders a vega-lite spec to SVG without a browser (the project's `renderSvg`). */
 export async function svgOf(spec: Spec): Promise<string> {
-  modules ??= Promise.all([import("vega"), import("vega-lite")]);
-  const [vega, vl] = await modules;
-  const compiled = vl.compile(structuredClone(spec) as VegaLite.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  renderer ??= import("../src/render/svg.ts");
+  const { renderSvg } = await renderer;
+  // deno-lint-ignore no-explicit-any
+  return await renderSvg(spec as any);
 }
 
 /** The MIME bundle of a figure: the live spec, its SVG, and its title as text. */
 export async function bundle(spec: Spec): Promise<Record<string, unknown>> {
-  const withSchema = { $schema: VEGALITE_SCHEMA, ...spec };
+  const live = { ...spec, $schema: VEGALITE_SCHEMA };
   const title = typeof spec.title === "string" ? spec.title : spec.title?.text ?? "figure";
   return {
-    [VEGALITE_MIME]: withSchema,
-    "image/svg+xml": await svgOf(withSchema),
+    [VEGALITE_MIME]: live,
+    "image/svg+xml": await svgOf(spec),
     "text/plain": `[vega-lite figure: ${title}]`,
   };
 }
@@ -55,7 +49,7 @@ export async function show(spec: Spec): Promise<void> {
   await jupyter.display(await bundle(spec), { raw: true });
 }
 
-/** Rounds to `digits` significant digits (keeps the stored specs small). */
+/** Rounds to `digits` significant digits (keeps tables short). */
 export function sig(x: number, digits = 4): number {
   return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x;
 }
