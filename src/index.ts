@@ -64,6 +64,7 @@ export { svgToPng } from "./render/png.ts";
 export { writeFigure, type Figure } from "./render/figure-files.ts";
 export { EXPERIMENTS } from "./experiments/set.ts";
 export { reproduce, type ReproduceOptions } from "./experiments/run.ts";
+export { exponentRows } from "./experiments/exponent-rows.ts";
 // issue 6 item 3: a BN layer of K units with a learned readout (docs/layer.md)
 export { simulateLayer, defineLayer, DEFAULT_LAYER, type LayerConfig, type LayerOutcomes, type SimulateLayerOptions } from "./layer/layer.ts";
 export { summariseLayer, singleUnitPrediction, mixturePrediction, type LayerSummary, type LayerPoint, type SingleUnitPrediction, type MixturePrediction } from "./layer/summary.ts";

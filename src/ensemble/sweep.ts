@@ -41,7 +41,8 @@ export const VERSION = "0.1.0";
 
 /** Trajectories per block: about 5e6 sample-steps, so blocks take ~0.1-0.3 s and balance well. */
 export function blockSize(steps: number, batch: number, trials: number): number {
-  return Math.max(1, Math.min(trials, Math.floor(5e6 / (steps * batch))));
+  // at least 16 blocks per cell, so that even a one-cell sweep keeps every core busy to the end
+  return Math.max(1, Math.min(Math.ceil(trials / 16), Math.floor(5e6 / (steps * batch))));
 }
 
 export function planBlocks(spec: SweepSpec, cells: Cell[]): BlockTask[] {
