@@ -56,47 +56,35 @@ function exactSumBatchGradients(c: CompiledUnit, s: RngState): void {
   }
   const invStd = 1 / Math.sqrt(ss / B + c.bnEps);
   const gamma = c.p[0], beta = c.p[1];
-  let meanG = 0, meanB = 0, qxx = 0, qx = 0, q1 = 0;
   if (c.teacher || c.signal !== 0) {
     for (let i = 0; i < B; i++) xhat[i] = (h[i] - mean) * invStd;
+    exactSumGradients(c, s); // a mean part to accumulate: the unfused loop, same arithmetic
+    return;
+  }
+  // pure noise: the mean part is zero; only the three moments of the active set are needed
+  let qxx = 0, qx = 0, q1 = 0;
+  if (alpha === 0) {
     for (let i = 0; i < B; i++) {
-      const xi = xhat[i];
-      const y = gamma * xi + beta;
-      const a = y > 0 ? 1 : alpha;
-      if (a === 0) continue; // as exactSumGradients: the teacher's residual is never evaluated here
-      const mi = a * upstreamMean(c, i, y);
-      meanG += mi * xi;
-      meanB += mi;
+      const xi = (h[i] - mean) * invStd;
+      xhat[i] = xi;
+      const on = +(gamma * xi + beta > 0);
+      qxx += on * xi * xi;
+      qx += on * xi;
+      q1 += on;
+    }
+  } else {
+    for (let i = 0; i < B; i++) {
+      const xi = (h[i] - mean) * invStd;
+      xhat[i] = xi;
+      const on = +(gamma * xi + beta > 0);
+      const a = on + (1 - on) * alpha;
       const a2 = a * a;
       qxx += a2 * xi * xi;
       qx += a2 * xi;
       q1 += a2;
     }
-  } else {
-    // pure noise: the mean part is zero; only the three moments of the active set are needed
-    if (alpha === 0) {
-      for (let i = 0; i < B; i++) {
-        const xi = (h[i] - mean) * invStd;
-        xhat[i] = xi;
-        const on = +(gamma * xi + beta > 0);
-        qxx += on * xi * xi;
-        qx += on * xi;
-        q1 += on;
-      }
-    } else {
-      for (let i = 0; i < B; i++) {
-        const xi = (h[i] - mean) * invStd;
-        xhat[i] = xi;
-        const on = +(gamma * xi + beta > 0);
-        const a = on + (1 - on) * alpha;
-        const a2 = a * a;
-        qxx += a2 * xi * xi;
-        qx += a2 * xi;
-        q1 += a2;
-      }
-    }
   }
-  drawExactSumNoise(c, s, meanG, meanB, qxx, qx, q1);
+  drawExactSumNoise(c, s, 0, 0, qxx, qx, q1);
 }
 
 /** The deterministic part of delta_i: the signal, or the teacher loss's residual. */
