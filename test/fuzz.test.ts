@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { main } from "../src/cli/main.ts";
+import { runCliInProcess, type CliOutcome } from "./run-cli.ts";
 import { parseSweepInvocation } from "../src/cli/sweep-command.ts";
 import { digestOf } from "../src/ensemble/checkpoint-digest.ts";
 import { countCells } from "../src/ensemble/grid.ts";
@@ -20,34 +20,9 @@ import { countCells } from "../src/ensemble/grid.ts";
 const SEED = 20240817;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+type Outcome = CliOutcome;
 
-/** Runs the CLI in this process with stdout and stderr captured. */
-async function runCli(argv: string[]): Promise<Outcome> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ow = process.stdout.write, ew = process.stderr.write;
-  const sink = (into: string[]) => ((chunk: string | Uint8Array) => (into.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString()), true)) as typeof process.stdout.write;
-  process.stdout.write = sink(out);
-  process.stderr.write = sink(err);
-  let code: number;
-  const t0 = performance.now();
-  try {
-    code = await main(argv);
-  } catch (e) {
-    code = -1;
-    err.push(`THREW: ${(e as Error)?.stack ?? String(e)}`);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  return { code, stdout: out.join(""), stderr: err.join(""), ms: performance.now() - t0 };
-}
+const runCli = runCliInProcess;
 
 /** The refusal contract: exit 2, one line naming the command, no stack trace, nothing on stdout. */
 function assertRefused(r: Outcome, command: string, input: unknown): void {

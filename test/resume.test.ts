@@ -9,7 +9,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { main } from "../src/cli/main.ts";
+import { runCliInProcess } from "./run-cli.ts";
 import { checkpointPath, checkpointWriter } from "../src/ensemble/checkpoint.ts";
 import { resolveSweep } from "../src/config/sweep-config.ts";
 import { VERSION } from "../src/ensemble/sweep.ts";
@@ -17,19 +17,7 @@ import { VERSION } from "../src/ensemble/sweep.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "bn-collapse.mjs");
 
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [], err: string[] = [];
-  const ow = process.stdout.write, ew = process.stderr.write;
-  process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => (err.push(String(c)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const runCli = runCliInProcess;
 
 const exited = (child: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {

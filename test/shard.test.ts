@@ -7,23 +7,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../src/cli/main.ts";
+import { runCliInProcess } from "./run-cli.ts";
 import { digestOf } from "../src/ensemble/checkpoint-digest.ts";
 import { parseShard, shardCellIndices } from "../src/ensemble/shard.ts";
 
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [], err: string[] = [];
-  const ow = process.stdout.write, ew = process.stderr.write;
-  process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => (err.push(String(c)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const runCli = runCliInProcess;
 
 const SWEEP = ["sweep", "--lr", "0.1:0.4:4", "--gamma", "0.5,1", "--batch", "4,8", "--steps", "200", "--trials", "200", "--seed", "9", "--workers", "1", "--quiet"];
 
