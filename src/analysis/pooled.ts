@@ -1,6 +1,4 @@
-import { chiSquareSf } from "../stats/gamma.ts";
-import { interval, t975, Z95 } from "./intervals.ts";
-import { usable, type LogPoint, type PowerLawFit } from "./regression.ts";
+import { slopeFit, usable, type LogPoint, type PowerLawFit } from "./regression.ts";
 
 /**
  * One exponent shared by several lines, each with its own intercept (weighted least squares of
@@ -31,20 +29,5 @@ export function fitCommonSlope(lines: readonly (readonly LogPoint[])[]): PowerLa
   if (k === 0) return null;
   const slope = sxy / sxx;
   const chi2 = centred.reduce((a, c) => a + c.w * (c.dy - slope * c.dx) ** 2, 0);
-  const dof = n - k - 1;
-  const inflated = dof > 0 && chi2 / dof > 1;
-  const se = Math.sqrt((inflated ? chi2 / dof : 1) / sxx);
-  return {
-    slope,
-    se,
-    ci95: interval(slope, (inflated ? t975(dof) : Z95) * se),
-    intercept: NaN,
-    chi2,
-    dof,
-    chi2PerDof: dof > 0 ? chi2 / dof : null,
-    pValue: dof > 0 ? chiSquareSf(chi2, dof) : null,
-    inflated,
-    interval: inflated ? "student-t" : "normal",
-    points: n,
-  };
+  return slopeFit(slope, sxx, chi2, n - k - 1, n, NaN);
 }

@@ -48,21 +48,28 @@ export function fitPowerLaw(points: readonly LogPoint[]): PowerLawFit | null {
   const sxx = sum(ws.map((w, i) => w * (xs[i] - mx) ** 2));
   const slope = sum(ws.map((w, i) => w * (xs[i] - mx) * (pts[i].logY - my))) / sxx;
   const chi2 = sum(ws.map((w, i) => w * (pts[i].logY - my - slope * (xs[i] - mx)) ** 2));
-  const dof = pts.length - 2;
+  return slopeFit(slope, sxx, chi2, pts.length - 2, pts.length, my - slope * mx);
+}
+
+/**
+ * The fit's interval and goodness of fit from its weighted sums (sxx = sum w dx^2): the SE is
+ * inflated by sqrt(chi2/dof) when that exceeds 1, and the interval is then Student's t.
+ */
+export function slopeFit(slope: number, sxx: number, chi2: number, dof: number, points: number, intercept: number): PowerLawFit {
   const inflated = dof > 0 && chi2 / dof > 1;
   const se = Math.sqrt((inflated ? chi2 / dof : 1) / sxx);
   return {
     slope,
     se,
     ci95: interval(slope, (inflated ? t975(dof) : Z95) * se),
-    intercept: my - slope * mx,
+    intercept,
     chi2,
     dof,
     chi2PerDof: dof > 0 ? chi2 / dof : null,
     pValue: dof > 0 ? chiSquareSf(chi2, dof) : null,
     inflated,
     interval: inflated ? "student-t" : "normal",
-    points: pts.length,
+    points,
   };
 }
 
