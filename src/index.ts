@@ -8,6 +8,9 @@
  * - A grid: `resolveSweep(config)` then `runSweep(spec)`; the result is plain data.
  * - Its scaling analysis: `fitSweep(result)`: exponents in lr and gamma of four estimators with
  *   intervals and verdicts, and the data-collapse test (docs/scaling-analysis.md).
+ * - The leading-order theory: `perStepTheory`, `tau`, `predictCollapse` (docs/theory.md).
+ * - Figures: spec builders (typed data in, vega-lite spec out), `renderSvg`, `svgToPng`, `reproduce`.
+ * - A BN layer of K units: `simulateLayer`, `summariseLayer` (docs/layer.md).
  */
 export * from "./model/problem.ts";
 export { ConfigError } from "./model/errors.ts";
@@ -17,8 +20,9 @@ export { simulateTrajectories, simulatePaths, type SimulateOptions, type Traject
 export { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, STOP_REASONS, type TrajectoryOutcomes } from "./engine/trajectory.ts";
 export { ratioOf, meetsCriterion, criterionTest, formatCriterion } from "./engine/criteria.ts";
 export { tabulateLearningRate } from "./engine/schedule.ts";
-export { teacherExcessLoss } from "./engine/psbn-teacher.ts"; // issue 6: docs/psbn.md
-export { parseNorm, parsePhases, type RawPhase } from "./engine/phases-config.ts"; // docs/regimes.md
+// remedies and training phases: docs/psbn.md, docs/regimes.md
+export { teacherExcessLoss } from "./engine/psbn-teacher.ts";
+export { parseNorm, parsePhases, type RawPhase } from "./engine/phases-config.ts";
 export {
   resolveSweep,
   cellProblem,
@@ -65,7 +69,7 @@ export { writeFigure, type Figure } from "./render/figure-files.ts";
 export { EXPERIMENTS } from "./experiments/set.ts";
 export { reproduce, type ReproduceOptions } from "./experiments/run.ts";
 export { exponentRows } from "./experiments/exponent-rows.ts";
-// issue 6 item 3: a BN layer of K units with a learned readout (docs/layer.md)
+// a BN layer of K units with a learned readout (docs/layer.md)
 export { simulateLayer, defineLayer, DEFAULT_LAYER, type LayerConfig, type LayerOutcomes, type SimulateLayerOptions } from "./layer/layer.ts";
 export { summariseLayer, singleUnitPrediction, mixturePrediction, type LayerSummary, type LayerPoint, type SingleUnitPrediction, type MixturePrediction } from "./layer/summary.ts";
 
