@@ -1,4 +1,5 @@
 /** Every spec builder on synthetic data: compiles with vega-lite without warnings, renders to SVG and PNG. */
+import { fractionOverTimeSpec } from "../src/plot/fraction-over-time.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TopLevelSpec } from "vega-lite";
@@ -82,6 +83,10 @@ const specs: Record<string, TopLevelSpec> = {
   heatmap: heatmapSpec(points, { title: "heat map", isoRatios: [0.05, 0.1, 0.2] }),
   drift: driftSpec(drift, { title: "drift" }),
   trajectories: trajectoriesSpec(paths, { title: "paths", batch: 32, ratioCriterion: 3 }),
+  "fraction-over-time": fractionOverTimeSpec(
+    ["BN", "psBN"].flatMap((series, j) => [0, 100, 200].map((step) => ({ series, step, fraction: 0.1 / (j + 1), lo: 0.05 / (j + 1), hi: 0.15 / (j + 1) }))),
+    { title: "recovery", yTitle: "fraction" },
+  ),
   comparison: comparisonSpec(
     points.filter((p) => p.gamma === 1).flatMap((p) => ["sgd", "adam"].map((variant) => ({ ...p, variant }))),
     { title: "comparison", legendTitle: "optimiser" },

@@ -2,6 +2,7 @@ import { ConfigError } from "../model/errors.ts";
 import { VERSION } from "../ensemble/sweep.ts";
 import { benchCommand } from "./bench-command.ts";
 import { fitCommand } from "./fit-command.ts";
+import { layerCommand } from "./layer-command.ts";
 import { mergeCommand } from "./merge-command.ts";
 import { reproduceCommand } from "./reproduce-command.ts";
 import { sweepCommand } from "./sweep-command.ts";
@@ -18,6 +19,7 @@ Commands:
   bench     throughput of the engine, side by side with numpy and C references (--json)
   theory    leading-order drift and variance of r per step, tau, and the predicted collapse probability
   fit       exponents in lr and gamma of a sweep result, with intervals and verdicts
+  layer     collapsed fraction of a BN layer of K units against the single-unit prediction
   help      this text
 
 Run "bn-collapse <command> --help" for a command's flags and an example, e.g.
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   bench: benchCommand,
   fit: fitCommand,
   theory: theoryCommand,
+  layer: layerCommand,
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 2 bad input, 1 anything else). */

@@ -2,6 +2,8 @@ import type { SweepResult } from "../ensemble/sweep.ts";
 import type { Built } from "./built.ts";
 import { buildExponents, buildHeatmap, buildProbabilityVsLr } from "./build-probability.ts";
 import { buildComparison, buildDrift, buildProbabilityVsTau, buildSurvival, buildTrajectories } from "./build-other.ts";
+import { buildLayerVsUnit } from "./build-layer.ts";
+import { buildRecovery } from "./build-recovery.ts";
 import type { Derived } from "./derive.ts";
 import type { Measured } from "./measure.ts";
 import type { Experiment, Mode } from "./types.ts";
@@ -35,6 +37,16 @@ export function buildFigure(exp: Experiment, measured: Measured[], mode: Mode, d
       const decl = exp.measurements.find((x) => x.kind === "drift");
       if (!m || m.kind !== "drift" || !decl || decl.kind !== "drift") throw new Error(`${exp.id}: needs a drift measurement`);
       return buildDrift(exp, m.spec, m.points, mode === "quick" ? (decl.quick.trials ?? decl.trials) : decl.trials);
+    }
+    case "layer-vs-unit": {
+      const m = measured.find((x) => x.kind === "layer");
+      if (!m || m.kind !== "layer") throw new Error(`${exp.id}: needs a layer measurement`);
+      return buildLayerVsUnit(exp, m.settings, m.rows);
+    }
+    case "recovery": {
+      const runs = measured.flatMap((m) => (m.kind === "paths" ? [m] : []));
+      if (!runs.length) throw new Error(`${exp.id}: needs paths measurements`);
+      return buildRecovery(exp, runs);
     }
     case "trajectories": {
       const m = measured.find((x) => x.kind === "paths");

@@ -5,11 +5,14 @@ import { runSweep, VERSION, type Progress, type SweepResult } from "../ensemble/
 import type { DriftPoint } from "../plot/data.ts";
 import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";
+import { measureLayer, type LayerSettings } from "./measure-layer.ts";
+import type { LayerRow } from "../layer/rows.ts";
 
 export type Measured =
   | { kind: "sweep"; label: string; result: SweepResult }
   | { kind: "paths"; label: string; spec: SweepSpec["config"]; paths: TrajectoryPath[] }
-  | { kind: "drift"; label: string; spec: SweepSpec["config"]; points: DriftPoint[] };
+  | { kind: "drift"; label: string; spec: SweepSpec["config"]; points: DriftPoint[] }
+  | { kind: "layer"; label: string; settings: LayerSettings; rows: LayerRow[] };
 
 export interface MeasureContext {
   mode: Mode;
@@ -20,6 +23,7 @@ export interface MeasureContext {
 
 /** The config a measurement runs in this mode, resolved (every default filled in, lists expanded). */
 export function resolvedConfig(m: Measurement, mode: Mode): SweepSpec {
+  if (m.kind === "layer") throw new Error(`${m.label}: a layer measurement has no sweep config (see layerSettings)`);
   const quick = mode === "quick" ? (m.kind === "drift" ? {} : m.quick) : {};
   return resolveSweep({ ...m.config, ...quick } satisfies RawSweepConfig);
 }
@@ -39,6 +43,7 @@ function sweepWork(spec: SweepSpec): number {
 
 /** Runs a measurement, or takes it from the cache when its resolved config ran before. */
 export async function measure(m: Measurement, ctx: MeasureContext): Promise<{ value: Measured; cached: boolean }> {
+  if (m.kind === "layer") return measureLayer(m, ctx);
   const spec = resolvedConfig(m, ctx.mode);
   switch (m.kind) {
     case "sweep": {

@@ -24,7 +24,7 @@ const scaled = (f: number) => LR.map((x) => Number((x * f).toPrecision(3)));
 /** pre-training on a sparse teacher (gamma* = 0.3, r* = -2): leaves gamma ~ 0.25-0.3 and r ~ -2 */
 const PRETRAIN = (optimizer: string, lr: number) => [{ steps: 1000, lr, optimizer, loss: "teacher:0.3:-0.6:0.5" }];
 /** the fine-tuning task of the remedy comparison: teacher (1, 0) with label noise 8 */
-const FINE_TUNE_TASK: RawSweepConfig = { loss: "teacher:1:0:8", phases: [{ steps: 800, lr: 0.05, loss: "teacher:0.3:-0.6:0.2" }] };
+export const FINE_TUNE_TASK: RawSweepConfig = { loss: "teacher:1:0:8", phases: [{ steps: 800, lr: 0.05, loss: "teacher:0.3:-0.6:0.2" }] };
 
 export const REGIME_EXPERIMENTS: Experiment[] = [
   {

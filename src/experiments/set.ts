@@ -1,6 +1,8 @@
 import type { RawSweepConfig } from "../config/sweep-config.ts";
 import type { Experiment, SweepMeasurement } from "./types.ts";
 import { REGIME_EXPERIMENTS } from "./regimes.ts";
+import { LAYER_EXPERIMENTS } from "./layer.ts";
+import { RECOVERY_EXPERIMENTS } from "./recovery.ts";
 
 /**
  * The figure set of `bn-collapse reproduce`, as data. Figures that share a measurement share its
@@ -126,4 +128,6 @@ export const EXPERIMENTS: Experiment[] = [
     options: { splitBy: "weightDecay", legendTitle: "weight decay λ" },
   },
   ...REGIME_EXPERIMENTS, // issue 6: regimes and remedies (src/experiments/regimes.ts)
+  ...LAYER_EXPERIMENTS, // issue 6 item 3: the BN layer against the single unit (src/experiments/layer.ts)
+  ...RECOVERY_EXPERIMENTS, // issue 6 item 4: recovery over time, BN vs psBN vs rshift (src/experiments/recovery.ts)
 ];

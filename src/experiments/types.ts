@@ -1,3 +1,4 @@
+import type { LayerConfig } from "../layer/layer.ts";
 import type { RawSweepConfig } from "../config/sweep-config.ts";
 
 export type Mode = "full" | "quick";
@@ -38,7 +39,23 @@ export interface DriftMeasurement {
   trials: number;
 }
 
-export type Measurement = SweepMeasurement | PathsMeasurement | DriftMeasurement;
+/**
+ * A BN layer against the single unit along lr (src/layer/rows.ts): `layers` layers per lr, the
+ * single-unit engine at each lr's measured sigma_eff with `singleTrials` trajectories. `quick`
+ * overrides fields in quick mode.
+ */
+export interface LayerMeasurement {
+  kind: "layer";
+  label: string;
+  config: Partial<LayerConfig>;
+  lr: number[];
+  layers: number;
+  singleTrials: number;
+  seed: number;
+  quick: { config?: Partial<LayerConfig>; lr?: number[]; layers?: number; singleTrials?: number };
+}
+
+export type Measurement = SweepMeasurement | PathsMeasurement | DriftMeasurement | LayerMeasurement;
 
 export type FigureKind =
   | "probability-vs-lr"
@@ -48,7 +65,9 @@ export type FigureKind =
   | "heatmap"
   | "drift"
   | "trajectories"
-  | "comparison";
+  | "comparison"
+  | "layer-vs-unit"
+  | "recovery";
 
 /** One figure: what to measure, how to draw it, and what the paper says it should show. */
 export interface Experiment {

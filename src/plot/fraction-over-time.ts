@@ -1,0 +1,28 @@
+import type { TopLevelSpec } from "vega-lite";
+import { frame, OKABE_ITO, SYMBOL } from "./theme.ts";
+
+/** A fraction (e.g. of units inside the dead region) at one step, with its 95% interval, for a named series. */
+export interface FractionPoint {
+  series: string;
+  step: number;
+  fraction: number;
+  lo: number;
+  hi: number;
+}
+
+/** Fractions against the update, one line with its 95% band per series (in order of first appearance), y in [0, 1]. */
+export function fractionOverTimeSpec(points: readonly FractionPoint[], options: { title: string; subtitle?: string; yTitle: string }): TopLevelSpec {
+  const order = [...new Set(points.map((p) => p.series))];
+  const x = { field: "step", type: "quantitative", title: SYMBOL.step } as const;
+  const y = { type: "quantitative", title: options.yTitle, scale: { domain: [0, 1] } } as const;
+  const color = { field: "series", type: "nominal", title: null, sort: order, scale: { range: [...OKABE_ITO] }, legend: { orient: "top-right" } } as const;
+  return {
+    ...frame(options.title, options.subtitle),
+    data: { values: points.map((p) => ({ ...p })) },
+    resolve: { legend: { color: "independent" } },
+    layer: [
+      { mark: { type: "area", opacity: 0.15 }, encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" }, color: { ...color, legend: null } } },
+      { mark: { type: "line" }, encoding: { x, y: { ...y, field: "fraction" }, color } },
+    ],
+  } as unknown as TopLevelSpec;
+}
