@@ -13,19 +13,10 @@ import { allocateOutcomes, STOP_COLLAPSED, STOP_HORIZON } from "../src/engine/tr
 import { defineProblem } from "../src/model/problem.ts";
 import { perStepNextOrder, perStepTheory } from "../src/theory/per-step.ts";
 import { normalPdf } from "../src/stats/special.ts";
+import { mulberry32 } from "./mulberry32.ts";
 import type { CellResult } from "../src/ensemble/sweep.ts";
 
-/** mulberry32: a small seeded uniform generator, independent of the engine's streams. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const uniform = mulberry32;
 
 function binomial(u: () => number, n: number, p: number): number {
   let k = 0;

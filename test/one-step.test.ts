@@ -16,20 +16,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { defineProblem, type UnitProblem } from "../src/model/problem.ts";
+import { mulberry32 } from "./mulberry32.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Independent numerics
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Box-Muller, both variates used. */
 function normalSource(seed: number): () => number {

@@ -1,21 +1,14 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { PredictedPoint } from "./data.ts";
+import type { PredictedPoint, ProbabilityPoint } from "./data.ts";
 import { floor125, logExtent, logTicks13 } from "./log-scale.ts";
 import { probabilityFloor, toLogRow, ZERO_NOTE } from "./probability-rows.ts";
 import { frame, OKABE_ITO, SYMBOL } from "./theme.ts";
 
 /** A measured P at one setting, placed at its tau; `series` names the family it belongs to. */
-export interface TauPoint {
+export type TauPoint = Pick<ProbabilityPoint, "lr" | "gamma" | "batch" | "steps" | "p" | "lo" | "hi"> & {
   series: string;
   tau: number;
-  lr: number;
-  gamma: number;
-  batch: number;
-  steps: number;
-  p: number;
-  lo: number;
-  hi: number;
-}
+};
 
 export interface ProbabilityVsTauOptions {
   title: string;
