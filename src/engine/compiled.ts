@@ -14,6 +14,12 @@ const OPT_CODE = { sgd: OPT_SGD, momentum: OPT_MOMENTUM, adam: OPT_ADAM, adamw: 
 export const NORM_BN = 0;
 export const NORM_PSBN = 1;
 export const NORM_RSHIFT = 2;
+/**
+ * Normals the reduced model draws at once (32 steps' worth): any size gives the same sequence; a
+ * small one wastes little of a short trajectory's stream (the rest of the pool is never used).
+ */
+export const POOL_SIZE = 64;
+
 const NORM_CODE = { bn: NORM_BN, psbn: NORM_PSBN, rshift: NORM_RSHIFT } as const;
 
 /**
@@ -78,11 +84,14 @@ export class CompiledUnit {
   readonly dxhat: Float64Array;
   readonly dh: Float64Array;
   readonly draws: Float64Array;
-  /** the reduced model's normals, drawn 256 at a time; poolNext = its length means empty */
-  readonly normalPool: Float64Array;
-  poolNext: number;
+  /**
+   * The reduced model's single lane (src/engine/reduced-step.ts): the trajectory's stream, its pooled
+   * normals (POOL_SIZE drawn at a time) and the next one to use (POOL_SIZE: the pool is empty).
+   */
+  readonly laneStates: Int32Array[];
+  readonly lanePools: Float64Array[];
+  readonly laneNext: Int32Array;
   readonly noisePerSqrtBatch: number;
-  readonly moments: Float64Array; // [e0, e1, m0, m1, m2] of the reduced model
 
   // optimiser state
   readonly p: Float64Array;
@@ -91,8 +100,13 @@ export class CompiledUnit {
   readonly m: Float64Array;
   readonly v: Float64Array;
 
-  constructor(problem: UnitProblem) {
+  /** `lane`: the reduced model's lane of the phase this one runs before, shared (see below) */
+  constructor(problem: UnitProblem, lane?: Pick<CompiledUnit, "laneStates" | "lanePools" | "laneNext">) {
     const B = problem.batch;
+    // Phases share one lane, so pooled normals flow on across a phase boundary as in a single run.
+    this.laneStates = lane?.laneStates ?? [new Int32Array(4)];
+    this.lanePools = lane?.lanePools ?? [new Float64Array(POOL_SIZE)];
+    this.laneNext = lane?.laneNext ?? new Int32Array(1).fill(POOL_SIZE);
     this.batch = B;
     this.bnEps = problem.bnEps;
     this.alpha = problem.activation.kind === "leaky" ? problem.activation.alpha : 0;
@@ -125,7 +139,7 @@ export class CompiledUnit {
     this.psbnMargin = problem.norm?.kind === "psbn" ? problem.norm.margin : 0;
     this.psbnPatience = problem.norm?.kind === "psbn" ? problem.norm.patience : 0;
     this.keepOptimizerState = problem.keepOptimizerState === true;
-    this.pre = phaseProblems(problem).map((pp) => new CompiledUnit(pp));
+    this.pre = phaseProblems(problem).map((pp) => new CompiledUnit(pp, this));
     if (this.keepOptimizerState) {
       let age = 0;
       for (const u of this.pre) {
@@ -157,10 +171,7 @@ export class CompiledUnit {
     this.dxhat = new Float64Array(B);
     this.dh = new Float64Array(B);
     this.draws = new Float64Array(Math.max(B, 2));
-    this.normalPool = new Float64Array(256);
-    this.poolNext = 256;
     this.noisePerSqrtBatch = this.noiseScale / Math.sqrt(B);
-    this.moments = new Float64Array(5);
 
     const n = this.nParams;
     this.p = new Float64Array(n);

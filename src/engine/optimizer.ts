@@ -14,27 +14,47 @@ export function resetOptimizerState(c: CompiledUnit): void {
  * life started c.ageOffset updates before this phase's t = 0 (c.lr is indexed by the phase's own t).
  */
 export function optimizerStep(c: CompiledUnit, t: number): void {
-  const p = c.p, g = c.g, n = c.nParams;
+  optimizerStepAt(c, t, c.p, c.g, c.buf, c.m, c.v, 0, c.nParams);
+}
+
+/**
+ * The same update of entries [from, from + n) of parameter, gradient and state vectors that c does not
+ * own: the reduced model's lanes (src/engine/reduced-lanes.ts) keep many trajectories side by side in
+ * one vector and update them all in one call.
+ */
+export function optimizerStepAt(
+  c: CompiledUnit,
+  t: number,
+  p: Float64Array,
+  g: Float64Array,
+  buf: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  from: number,
+  n: number,
+): void {
   const lr = c.lr[t];
   const wd = c.weightDecay;
   const kind = c.optimizer;
+  const end = from + n;
   if (kind === OPT_SGD) {
-    for (let k = 0; k < n; k++) p[k] -= lr * (g[k] + wd * p[k]);
+    for (let k = from; k < end; k++) p[k] -= lr * (g[k] + wd * p[k]);
   } else if (kind === OPT_MOMENTUM) {
-    const mom = c.momentum, buf = c.buf;
-    for (let k = 0; k < n; k++) {
+    const mom = c.momentum;
+    const first = t + c.ageOffset === 0;
+    for (let k = from; k < end; k++) {
       const gk = g[k] + wd * p[k];
-      const b = t + c.ageOffset === 0 ? gk : mom * buf[k] + gk;
+      const b = first ? gk : mom * buf[k] + gk;
       buf[k] = b;
       p[k] -= lr * b;
     }
   } else {
-    const b1 = c.beta1, b2 = c.beta2, eps = c.adamEps, m = c.m, v = c.v;
+    const b1 = c.beta1, b2 = c.beta2, eps = c.adamEps;
     const age = t + c.ageOffset;
     const stepSize = lr / (1 - Math.pow(b1, age + 1));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, age + 1));
     const decoupled = kind === OPT_ADAMW;
-    for (let k = 0; k < n; k++) {
+    for (let k = from; k < end; k++) {
       let pk = p[k];
       let gk = g[k];
       if (decoupled) pk *= 1 - lr * wd;

@@ -1,6 +1,6 @@
 import { fillNormal } from "../rng/normal.ts";
 import type { RngState } from "../rng/xoshiro.ts";
-import { E0, E1, M0, M1, M2, writeGradientMomentsFast } from "../theory/gradient-moments.ts";
+import { tableNormalCdf, tableNormalPdf } from "../stats/normal-table.ts";
 import type { CompiledUnit } from "./compiled.ts";
 
 /**
@@ -15,48 +15,71 @@ import type { CompiledUnit } from "./compiled.ts";
  * that is the dead region: zero mean, zero noise, no draws.
  */
 export function reducedGradients(c: CompiledUnit, s: RngState): void {
-  const gamma = c.p[0], beta = c.p[1];
-  const g = c.g;
-  const absGamma = Math.abs(gamma);
-  // gamma = 0: every y_i = beta, so beta <= 0 puts the whole batch on the negative side
-  // (f'(0) is the negative side's slope); ratioOf differs only at beta = gamma = 0.
-  const r = absGamma === 0 ? (beta > 0 ? Infinity : -Infinity) : beta / absGamma;
-  const bound = c.sideBound;
-  let e0: number, e1: number, m0: number, m1: number, m2: number;
-  if (r <= -bound || r >= bound) {
-    const a = r >= bound ? 1 : c.alpha;
-    if (a === 0) {
-      g[0] = 0;
-      g[1] = 0;
-      return;
+  c.laneStates[0] = s;
+  reducedGradientsOnLanes(c, c.laneStates, c.lanePools, c.laneNext, c.p, c.g, 1);
+}
+
+/**
+ * The same for n trajectories side by side (src/engine/reduced-lanes.ts): lane l reads (gamma, beta)
+ * at p[2l], p[2l + 1], writes g[2l], g[2l + 1], and takes its normals from pools[l] starting at
+ * next[l] (refilling the whole pool from states[l] when it runs out; the same sequence as drawing two
+ * per step). One loop over the lanes, so that the lanes' independent steps overlap in the processor.
+ */
+export function reducedGradientsOnLanes(
+  c: CompiledUnit,
+  states: RngState[],
+  pools: Float64Array[],
+  next: Int32Array,
+  p: Float64Array,
+  g: Float64Array,
+  n: number,
+): void {
+  const bound = c.sideBound, alpha = c.alpha, a2 = alpha * alpha;
+  const noisy = c.noiseScale !== 0, k = c.noisePerSqrtBatch, mu = c.signal;
+  for (let l = 0; l < n; l++) {
+    const gamma = p[2 * l], beta = p[2 * l + 1];
+    const absGamma = Math.abs(gamma);
+    // gamma = 0: every y_i = beta, so beta <= 0 puts the whole batch on the negative side
+    // (f'(0) is the negative side's slope); ratioOf differs only at beta = gamma = 0.
+    const r = absGamma === 0 ? (beta > 0 ? Infinity : -Infinity) : beta / absGamma;
+    let e0: number, e1: number, m0: number, m1: number, m2: number;
+    if (r <= -bound || r >= bound) {
+      const a = r >= bound ? 1 : alpha;
+      if (a === 0) {
+        g[2 * l] = 0;
+        g[2 * l + 1] = 0;
+        continue;
+      }
+      e0 = a; e1 = 0; m0 = a * a; m1 = 0; m2 = m0;
+    } else {
+      // the moments of src/theory/gradient-moments.ts, from P = Phi(r) and q = phi(r)
+      const P = tableNormalCdf(r), q = tableNormalPdf(r), sign = gamma > 0 ? 1 : -1;
+      const activeX2 = P - r * q;
+      e0 = P + alpha * (1 - P);
+      e1 = sign * (1 - alpha) * q;
+      m0 = P + a2 * (1 - P);
+      m1 = sign * (1 - a2) * q;
+      m2 = activeX2 + a2 * (1 - activeX2);
     }
-    e0 = a; e1 = 0; m0 = a * a; m1 = 0; m2 = m0;
-  } else {
-    const mo = c.moments;
-    writeGradientMomentsFast(r, c.alpha, gamma > 0 ? 1 : -1, mo);
-    e0 = mo[E0]; e1 = mo[E1]; m0 = mo[M0]; m1 = mo[M1]; m2 = mo[M2];
-  }
-  let noiseG = 0, noiseB = 0;
-  const sc = c.noiseScale;
-  if (sc !== 0) {
-    // Cholesky factor of [[m2, m1], [m1, m0]], guarded against rounding at the tails
-    // normals come from a pool refilled 256 at a time: the same sequence as drawing two per step
-    const pool = c.normalPool;
-    if (c.poolNext + 2 > pool.length) {
-      fillNormal(s, pool, pool.length);
-      c.poolNext = 0;
+    let noiseG = 0, noiseB = 0;
+    if (noisy) {
+      const pool = pools[l];
+      let at = next[l];
+      if (at + 2 > pool.length) {
+        fillNormal(states[l], pool, pool.length);
+        at = 0;
+      }
+      const z1 = pool[at], z2 = pool[at + 1];
+      next[l] = at + 2;
+      // Cholesky factor of [[m2, m1], [m1, m0]], guarded against rounding at the tails
+      const l11 = m2 > 0 ? Math.sqrt(m2) : 0;
+      const l21 = l11 > 0 ? m1 / l11 : 0;
+      const rest = m0 - l21 * l21;
+      const l22 = rest > 0 ? Math.sqrt(rest) : 0;
+      noiseG = k * (l11 * z1);
+      noiseB = k * (l21 * z1 + l22 * z2);
     }
-    const z1 = pool[c.poolNext], z2 = pool[c.poolNext + 1];
-    c.poolNext += 2;
-    const l11 = m2 > 0 ? Math.sqrt(m2) : 0;
-    const l21 = l11 > 0 ? m1 / l11 : 0;
-    const rest = m0 - l21 * l21;
-    const l22 = rest > 0 ? Math.sqrt(rest) : 0;
-    const k = c.noisePerSqrtBatch;
-    noiseG = k * (l11 * z1);
-    noiseB = k * (l21 * z1 + l22 * z2);
+    g[2 * l] = mu * e1 + noiseG;
+    g[2 * l + 1] = mu * e0 + noiseB;
   }
-  const mu = c.signal;
-  g[0] = mu * e1 + noiseG;
-  g[1] = mu * e0 + noiseB;
 }

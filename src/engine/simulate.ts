@@ -3,6 +3,7 @@ import { validateProblem } from "../model/validate.ts";
 import { seedState, trajectoryKey } from "../rng/streams.ts";
 import { createRngState } from "../rng/xoshiro.ts";
 import { CompiledUnit } from "./compiled.ts";
+import { runsOnLanes, simulateReducedLanes } from "./reduced-lanes.ts";
 import {
   allocateOutcomes,
   createPathRecorder,
@@ -33,8 +34,21 @@ export function simulateTrajectories(problem: UnitProblem, options: SimulateOpti
   return simulateCompiled(new CompiledUnit(problem), options);
 }
 
-/** The same for an already compiled problem (workers keep one per cell). */
+/**
+ * The same for an already compiled problem (workers keep one per cell). The reduced model runs many
+ * trajectories side by side (src/engine/reduced-lanes.ts); the outcomes are those of
+ * simulateOneByOne, bit for bit.
+ */
 export function simulateCompiled(unit: CompiledUnit, options: SimulateOptions): TrajectoryOutcomes {
+  if (!runsOnLanes(unit)) return simulateOneByOne(unit, options);
+  const { seed, trials, firstTrial = 0, streamKey = "", stopAtCollapse = true } = options;
+  const out = allocateOutcomes(trials);
+  simulateReducedLanes(unit, seed, streamKey, firstTrial, trials, stopAtCollapse, out);
+  return out;
+}
+
+/** Trajectory after trajectory, each run to its end by runTrajectory: the reference path. */
+export function simulateOneByOne(unit: CompiledUnit, options: SimulateOptions): TrajectoryOutcomes {
   const { seed, trials, firstTrial = 0, streamKey = "", stopAtCollapse = true } = options;
   const out = allocateOutcomes(trials);
   const rng = createRngState();

@@ -1,5 +1,5 @@
 import type { RngState } from "../rng/xoshiro.ts";
-import type { CompiledUnit } from "./compiled.ts";
+import { POOL_SIZE, type CompiledUnit } from "./compiled.ts";
 import { meetsCriterion } from "./criteria.ts";
 import { optimizerStep, resetOptimizerState } from "./optimizer.ts";
 import { runPrePhases } from "./phases.ts";
@@ -66,7 +66,7 @@ export function runTrajectory(
   p[1] = c.beta0;
   for (let k = 0; k < c.inputDim; k++) p[2 + k] = c.w0[k];
   resetOptimizerState(c);
-  c.poolNext = c.normalPool.length; // a new trajectory, a new stream: no pooled normals carry over
+  c.laneNext[0] = POOL_SIZE; // a new trajectory, a new stream: no pooled normals carry over
   // phases before the last (src/engine/phases.ts) leave their state in c; the path starts after them
   const preOk = c.pre.length === 0 || runPrePhases(c, s);
   if (path !== null) recordPoint(path, p[0], p[1]);

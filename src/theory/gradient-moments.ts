@@ -1,4 +1,3 @@
-import { CDF_SLOT, PDF_SLOT, writeNormalCdfPdf } from "../stats/normal-table.ts";
 import { normalCdf, normalPdf } from "../stats/special.ts";
 
 /**
@@ -38,19 +37,10 @@ export function writeGradientMoments(r: number, alpha: number, signGamma: number
   combineMoments(r, normalCdf(r), normalPdf(r), alpha, signGamma, out);
 }
 
-const cdfPdf = new Float64Array(2);
-
 /**
- * The same moments with Phi and phi from the interpolation table of src/stats/normal-table.ts
- * (agreeing to ~1e-13): the reduced model's step loop calls this every step.
+ * The moments from P = Phi(r) (probability of the active side) and q = phi(r). The reduced model's
+ * step loop (src/engine/reduced-step.ts) writes the same five lines out with tabulated P and q.
  */
-export function writeGradientMomentsFast(r: number, alpha: number, signGamma: number, out: Float64Array): void {
-  if (r === Infinity || r === -Infinity) return writeGradientMoments(r, alpha, signGamma, out);
-  writeNormalCdfPdf(r, cdfPdf);
-  combineMoments(r, cdfPdf[CDF_SLOT], cdfPdf[PDF_SLOT], alpha, signGamma, out);
-}
-
-/** The moments from P = Phi(r) (probability of the active side) and q = phi(r). */
 function combineMoments(r: number, P: number, q: number, alpha: number, signGamma: number, out: Float64Array): void {
   const a2 = alpha * alpha;
   const activeX2 = P - r * q; // E[xhat^2; active]
