@@ -1,6 +1,6 @@
 import { resolveSweep } from "../config/sweep-config.ts";
 import type { BlockTask } from "../ensemble/block.ts";
-import { runBlocks } from "../ensemble/pool.ts";
+import { closeWorkerPool, runBlocks } from "../ensemble/pool.ts";
 import { runSweep } from "../ensemble/sweep.ts";
 import { median } from "./stats.ts";
 import { benchSweepConfig, type BenchWorkload } from "./workload.ts";
@@ -23,6 +23,9 @@ export interface EngineRuns {
 /**
  * Runs the bench cell `repeats` times through resolveSweep/runSweep, rep k with seed + k, and
  * returns timings and counts. `unit` "sample" counts sample-steps (trajectory-steps x B).
+ * An untimed run of a tenth of the trajectories goes first, on the same threads (this one, or the
+ * worker pool's), so that every timed run finds the engine compiled: the state a sweep finds in a
+ * process that has run one before (reproduce, notebooks, the bench itself).
  */
 export async function measureEngine(
   w: BenchWorkload,
@@ -32,6 +35,8 @@ export async function measureEngine(
 ): Promise<EngineRuns> {
   const seconds: number[] = [], steps: number[] = [], rates: number[] = [], cpuRates: number[] = [];
   const counts: { collapsed: number; n: number }[] = [];
+  const warmUpTrials = Math.max(1, Math.ceil((model === "reduced" ? w.reducedTrials : w.trials) / 10));
+  await runSweep(resolveSweep({ ...benchSweepConfig(w, model, -1), trials: warmUpTrials }), { workers });
   for (let rep = 0; rep < w.repeats; rep++) {
     const spec = resolveSweep(benchSweepConfig(w, model, rep));
     const t0 = performance.now();
@@ -52,10 +57,12 @@ export async function measureEngine(
 }
 
 /**
- * Wall time for `workers` threads to start and each run a one-step block: the fixed cost that every
- * multi-worker sweep pays before any trajectory runs (module loading in each thread dominates).
+ * Wall time for `workers` new threads to start and each run a one-step block: the fixed cost that the
+ * first multi-worker sweep of a process pays before any trajectory runs (module loading in each
+ * thread dominates). The pool is emptied first; the threads stay in it for the runs that follow.
  */
 export async function measureWorkerStartup(w: BenchWorkload, workers: number): Promise<number> {
+  await closeWorkerPool();
   const spec = resolveSweep({ ...benchSweepConfig(w, "mechanistic", 0), steps: 1, trials: 1 });
   const tasks: BlockTask[] = Array.from({ length: workers }, (_, i) => ({
     cell: 0, problem: spec.template, seed: w.seed, streamKey: "startup", first: i, count: 1, stopAtCollapse: false,

@@ -20,10 +20,10 @@ export interface ModelThroughput {
   workersAll: number;
   seconds1: number[];
   secondsAll: number[];
-  /** wall time for the all-cores workers to start and run a one-step block (measured once) */
+  /** wall time for the all-cores workers to start and run a one-step block (measured once, cold) */
   workerStartupSeconds: number | null;
-  /** the all-cores rate with that start-up time taken out of each run: the steady-state rate */
-  perSecondAllSteady: number | null;
+  /** the all-cores rate had each run also started its workers: a process's first sweep */
+  perSecondAllCold: number | null;
   stepsExecuted: number | null;
   /** the all-cores runs reproduced the one-worker runs' counts exactly (same seeds) */
   sameCountsAllCores: boolean | null;
@@ -78,14 +78,14 @@ async function modelThroughput(
     return {
       available: false, note, unit: model === "mechanistic" ? "sample-steps/s" : "trajectory-steps/s",
       perSecond1: null, perSecondAll: null, perCpuSecond1: null, workersAll, seconds1: [], secondsAll: [],
-      workerStartupSeconds: null, perSecondAllSteady: null, stepsExecuted: null,
+      workerStartupSeconds: null, perSecondAllCold: null, stepsExecuted: null,
       sameCountsAllCores: null, estimate: null,
     };
   }
   const same = one.counts.every((c, i) => c.collapsed === all.counts[i].collapsed && c.n === all.counts[i].n);
   return {
     available: true,
-    note: "runSweep on one cell, wall time end to end (worker start-up included), median of the repeats",
+    note: "runSweep on one cell, wall time end to end, median of the repeats, each after an untimed warm-up run on the same threads (the worker pool is kept between runs)",
     unit: model === "mechanistic" ? "sample-steps/s" : "trajectory-steps/s",
     perSecond1: one.perSecond,
     perSecondAll: all.perSecond,
@@ -94,17 +94,16 @@ async function modelThroughput(
     seconds1: one.seconds,
     secondsAll: all.seconds,
     workerStartupSeconds: startup,
-    perSecondAllSteady: startup === null ? all.perSecond : steadyRate(all, startup, unit === "sample" ? w.batch : 1),
+    perSecondAllCold: startup === null ? all.perSecond : coldRate(all, startup, unit === "sample" ? w.batch : 1),
     stepsExecuted: one.steps[0],
     sameCountsAllCores: same,
     estimate: pooledEstimate(name, one.counts),
   };
 }
 
-/** Median over the runs of steps / (wall - start-up); null if a run was not longer than start-up. */
-function steadyRate(runs: EngineRuns, startup: number, per: number): number | null {
-  const rates = runs.seconds.map((s, i) => (s > startup ? (runs.steps[i] * per) / (s - startup) : NaN));
-  return rates.every(Number.isFinite) ? median(rates) : null;
+/** Median over the runs of steps / (wall + start-up). */
+function coldRate(runs: EngineRuns, startup: number, per: number): number {
+  return median(runs.seconds.map((s, i) => (runs.steps[i] * per) / (s + startup)));
 }
 
 function referenceEntry(r: ReferenceRuns) {
@@ -143,7 +142,7 @@ export async function runBench(w: BenchWorkload, options: BenchOptions): Promise
     mechanistic1VsNumpy: ratio(mechanistic.perSecond1, numpy.perSecond),
     mechanistic1VsC: ratio(mechanistic.perSecond1, c.perSecond),
     allCoresVs1: workersAll > 1 ? ratio(mechanistic.perSecondAll, mechanistic.perSecond1) : null,
-    allCoresVs1Steady: workersAll > 1 ? ratio(mechanistic.perSecondAllSteady, mechanistic.perSecond1) : null,
+    allCoresVs1Cold: workersAll > 1 ? ratio(mechanistic.perSecondAllCold, mechanistic.perSecond1) : null,
     reducedVsMechanistic: ratio(reduced.perSecond1, mechTrajectoryRate),
   };
   return {

@@ -4,10 +4,10 @@ export interface Ratios {
   mechanistic1VsNumpy: number | null;
   /** mechanistic one-worker sample-steps/s over the C reference's */
   mechanistic1VsC: number | null;
-  /** mechanistic all-cores over one-worker */
+  /** mechanistic all-cores over one-worker, both on threads that have run a sweep before */
   allCoresVs1: number | null;
-  /** the same with the workers' start-up time taken out (reported, no target) */
-  allCoresVs1Steady: number | null;
+  /** the same had the all-cores runs also started their threads (reported, no target) */
+  allCoresVs1Cold: number | null;
   /** reduced trajectory-steps/s over mechanistic trajectory-steps/s (sample-steps / B), one worker */
   reducedVsMechanistic: number | null;
 }
