@@ -1,5 +1,6 @@
 import type { UnitProblem } from "../model/problem.ts";
 import { criterionTest } from "./criteria.ts";
+import { stepLawTables, type StepLawTables } from "./step-law.ts";
 import { phaseProblems } from "./phases-problem.ts";
 import { tabulateLearningRate } from "./schedule.ts";
 
@@ -91,6 +92,9 @@ export class CompiledUnit {
   readonly laneStates: Int32Array[];
   readonly lanePools: Float64Array[];
   readonly laneNext: Int32Array;
+  /** the reduced model's step law as tables in r (null for the mechanistic model) */
+  readonly stepLaw: StepLawTables | null;
+  readonly stepLawScratch: Float64Array;
   readonly noisePerSqrtBatch: number;
 
   // optimiser state
@@ -124,6 +128,8 @@ export class CompiledUnit {
     this.studentScale = this.studentNu > 0 ? Math.sqrt((this.studentNu - 2) / this.studentNu) : 1;
     this.exactSum = problem.noiseSampling === "exact-sum" && this.studentNu === 0 && this.inputDim === 0;
     this.reduced = problem.model === "reduced";
+    this.stepLaw = this.reduced ? stepLawTables(this.alpha) : null;
+    this.stepLawScratch = new Float64Array(5);
     this.sideBound = Math.sqrt(B - 1);
 
     const opt = problem.optimizer;

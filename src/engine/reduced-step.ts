@@ -1,7 +1,7 @@
 import { fillNormal } from "../rng/normal.ts";
 import type { RngState } from "../rng/xoshiro.ts";
-import { tableNormalCdf, tableNormalPdf } from "../stats/normal-table.ts";
 import type { CompiledUnit } from "./compiled.ts";
+import { LAW_E0, LAW_E1, LAW_L11, LAW_L21, LAW_L22, LAW_LIMIT, LAW_NODES, LAW_PER_UNIT, exactStepLaw } from "./step-law.ts";
 
 /**
  * The reduced model's gradient (docs/reduced-model.md): writes into c.g one draw of
@@ -9,7 +9,7 @@ import type { CompiledUnit } from "./compiled.ts";
  *   (dL/dgamma, dL/dbeta) ~ N(signal (e1, e0), (sigma^2 / B) [[m2, m1], [m1, m0]])
  *
  * with the moments of src/theory/gradient-moments.ts at the current r = beta / |gamma|, in place of a
- * batch. Where every batch lies on one side of the kink (|r| >= sqrt(B - 1), since
+ * batch (read, with the noise's Cholesky factor, from the tables of src/engine/step-law.ts). Where every batch lies on one side of the kink (|r| >= sqrt(B - 1), since
  * |xhat_i| < sqrt(B - 1)), the mechanistic law is known exactly and is used instead: every sample has
  * the same slope a (1 above, alpha below), so the moments are (a, 0, a^2, 0, a^2). For ReLU below
  * that is the dead region: zero mean, zero noise, no draws.
@@ -34,15 +34,17 @@ export function reducedGradientsOnLanes(
   g: Float64Array,
   n: number,
 ): void {
-  const bound = c.sideBound, alpha = c.alpha, a2 = alpha * alpha;
-  const noisy = c.noiseScale !== 0, k = c.noisePerSqrtBatch, mu = c.signal;
+  const bound = c.sideBound, alpha = c.alpha, law = c.stepLaw!, exact = c.stepLawScratch;
+  const noiseTable = law.noise, meanTable = law.mean;
+  const noisy = c.noiseScale !== 0, k = c.noisePerSqrtBatch, mu = c.signal, withMean = mu !== 0;
   for (let l = 0; l < n; l++) {
     const gamma = p[2 * l], beta = p[2 * l + 1];
     const absGamma = Math.abs(gamma);
     // gamma = 0: every y_i = beta, so beta <= 0 puts the whole batch on the negative side
     // (f'(0) is the negative side's slope); ratioOf differs only at beta = gamma = 0.
     const r = absGamma === 0 ? (beta > 0 ? Infinity : -Infinity) : beta / absGamma;
-    let e0: number, e1: number, m0: number, m1: number, m2: number;
+    // mean (e0, e1) and Cholesky factor (l11, l21, l22) of the gradient at r
+    let e0 = 0, e1 = 0, l11: number, l21: number, l22: number;
     if (r <= -bound || r >= bound) {
       const a = r >= bound ? 1 : alpha;
       if (a === 0) {
@@ -50,16 +52,31 @@ export function reducedGradientsOnLanes(
         g[2 * l + 1] = 0;
         continue;
       }
-      e0 = a; e1 = 0; m0 = a * a; m1 = 0; m2 = m0;
+      e0 = a; l11 = a; l21 = 0; l22 = a;
+    } else if (r > -LAW_LIMIT && r < LAW_LIMIT) {
+      const x = (r + LAW_LIMIT) * LAW_PER_UNIT; // in (0, LAW_NODES - 1): truncation is the floor
+      let node = x | 0;
+      if (node > LAW_NODES - 2) node = LAW_NODES - 2;
+      const u = x - node, at = 6 * node, sign = gamma > 0 ? 1 : -1;
+      // cubic Hermite basis on the cell (the tables hold value and h x slope at each node); written
+      // out rather than called, so that no call can be left un-inlined in this loop
+      const u2 = u * u, u3 = u2 * u;
+      const b00 = 2 * u3 - 3 * u2 + 1, b10 = u3 - 2 * u2 + u, b01 = -2 * u3 + 3 * u2, b11 = u3 - u2;
+      const t = noiseTable;
+      l11 = b00 * t[at] + b10 * t[at + 1] + b01 * t[at + 6] + b11 * t[at + 7];
+      l21 = sign * (b00 * t[at + 2] + b10 * t[at + 3] + b01 * t[at + 8] + b11 * t[at + 9]);
+      l22 = b00 * t[at + 4] + b10 * t[at + 5] + b01 * t[at + 10] + b11 * t[at + 11];
+      if (withMean) {
+        const am = 4 * node, m = meanTable;
+        e0 = b00 * m[am] + b10 * m[am + 1] + b01 * m[am + 4] + b11 * m[am + 5];
+        e1 = sign * (b00 * m[am + 2] + b10 * m[am + 3] + b01 * m[am + 6] + b11 * m[am + 7]);
+      }
     } else {
-      // the moments of src/theory/gradient-moments.ts, from P = Phi(r) and q = phi(r)
-      const P = tableNormalCdf(r), q = tableNormalPdf(r), sign = gamma > 0 ? 1 : -1;
-      const activeX2 = P - r * q;
-      e0 = P + alpha * (1 - P);
-      e1 = sign * (1 - alpha) * q;
-      m0 = P + a2 * (1 - P);
-      m1 = sign * (1 - a2) * q;
-      m2 = activeX2 + a2 * (1 - activeX2);
+      // beyond the tables (|r| >= 8, which needs B > 65): the exact law
+      exactStepLaw(r, alpha, exact);
+      const sign = gamma > 0 ? 1 : -1;
+      e0 = exact[LAW_E0]; e1 = sign * exact[LAW_E1];
+      l11 = exact[LAW_L11]; l21 = sign * exact[LAW_L21]; l22 = exact[LAW_L22];
     }
     let noiseG = 0, noiseB = 0;
     if (noisy) {
@@ -71,11 +88,6 @@ export function reducedGradientsOnLanes(
       }
       const z1 = pool[at], z2 = pool[at + 1];
       next[l] = at + 2;
-      // Cholesky factor of [[m2, m1], [m1, m0]], guarded against rounding at the tails
-      const l11 = m2 > 0 ? Math.sqrt(m2) : 0;
-      const l21 = l11 > 0 ? m1 / l11 : 0;
-      const rest = m0 - l21 * l21;
-      const l22 = rest > 0 ? Math.sqrt(rest) : 0;
       noiseG = k * (l11 * z1);
       noiseB = k * (l21 * z1 + l22 * z2);
     }
