@@ -17,7 +17,3 @@ export interface BlockResult {
   first: number;
   outcomes: TrajectoryOutcomes;
 }
-
-export function outcomeBuffers(o: TrajectoryOutcomes): ArrayBuffer[] {
-  return [o.firstPassage.buffer, o.stepsRun.buffer, o.stopReason.buffer, o.finalGamma.buffer, o.finalBeta.buffer] as ArrayBuffer[];
-}
