@@ -5,7 +5,8 @@
  * - One batch by hand: `bnReluForward`, `bnReluBackward`, `linearForward`, `linearBackward`.
  * - Trajectories of one problem: `simulateTrajectories` (outcomes in typed arrays) and
  *   `simulatePaths` ((gamma, beta) paths for plots).
- * - A grid: `resolveSweep(config)` then `runSweep(spec)`; the result is plain data.
+ * - A grid: `resolveSweep(config)` then `runSweep(spec)`; the result is plain data. Worker threads
+ *   stay in a pool between runs (idle ones never keep a process alive; `closeWorkerPool` stops them).
  * - Its scaling analysis: `fitSweep(result)`: exponents in lr and gamma of four estimators with
  *   intervals and verdicts, and the data-collapse test (docs/scaling-analysis.md).
  * - The leading-order theory: `perStepTheory`, `tau`, `predictCollapse` (docs/theory.md).
@@ -44,6 +45,7 @@ export {
   parseSchedule,
 } from "./config/terms.ts";
 export { enumerateCells, type Cell } from "./ensemble/grid.ts";
+export { closeWorkerPool, defaultWorkerCount } from "./ensemble/pool.ts";
 export { runSweep, sweepResult, VERSION, type SweepResult, type CellResult, type SweepOptions, type Progress } from "./ensemble/sweep.ts";
 export { summariseCell, type CellStatistics, type FirstPassageSummary, type StopCounts } from "./ensemble/summary.ts";
 export { parseShard, shardCellIndices, shardResult, type ShardId, type ShardResult } from "./ensemble/shard.ts";
