@@ -53,3 +53,13 @@ export async function show(spec: Spec): Promise<void> {
 export function sig(x: number, digits = 4): number {
   return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x;
 }
+
+/**
+ * Waits until the Deno kernel has passed on this cell's console output. Its console.log lines go to
+ * Jupyter on their own channel and can arrive after the cell is reported done, when a headless runner
+ * (nbconvert, `npm run test:notebooks`) has stopped collecting them: about one run in three lost
+ * trailing lines of a cell here. A Deno cell that prints ends with `await settled()`.
+ */
+export function settled(ms = 100): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
