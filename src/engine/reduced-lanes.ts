@@ -17,8 +17,9 @@ export function runsOnLanes(c: CompiledUnit): boolean {
  * Runs trajectories firstTrial .. firstTrial + trials - 1 of a reduced-model unit LANES at a time,
  * step by step side by side, writing outcomes at positions 0 .. trials - 1 of `out`.
  *
- * Why: one reduced step is a short chain of dependent divisions, square roots and table reads, so a
- * single trajectory leaves the processor waiting; steps of independent trajectories overlap. Each
+ * Why: one reduced step is a short chain of dependent operations (a division, table reads, the
+ * update), so a single trajectory leaves the processor waiting; steps of independent trajectories
+ * overlap, and the optimiser updates all lanes in one call. Each
  * trajectory still draws from its own stream and does exactly the arithmetic of runTrajectory, so
  * the outcomes are the same bits (test/reduced-lanes.test.ts). A lane whose trajectory stops is
  * filled with the last active lane; the block's step counter t is shared, which keeps the learning

@@ -9,7 +9,8 @@ import { LAW_E0, LAW_E1, LAW_L11, LAW_L21, LAW_L22, LAW_LIMIT, LAW_NODES, LAW_PE
  *   (dL/dgamma, dL/dbeta) ~ N(signal (e1, e0), (sigma^2 / B) [[m2, m1], [m1, m0]])
  *
  * with the moments of src/theory/gradient-moments.ts at the current r = beta / |gamma|, in place of a
- * batch (read, with the noise's Cholesky factor, from the tables of src/engine/step-law.ts). Where every batch lies on one side of the kink (|r| >= sqrt(B - 1), since
+ * batch (read, with the noise's Cholesky factor, from the tables of src/engine/step-law.ts). Where
+ * every batch lies on one side of the kink (|r| >= sqrt(B - 1), since
  * |xhat_i| < sqrt(B - 1)), the mechanistic law is known exactly and is used instead: every sample has
  * the same slope a (1 above, alpha below), so the moments are (a, 0, a^2, 0, a^2). For ReLU below
  * that is the dead region: zero mean, zero noise, no draws.
