@@ -11,16 +11,19 @@ Usage: bn-collapse bench [--json] [--quick] [flags]
 
   --json            the report as JSON on stdout (fields mechanistic.perSecond1, .perSecondAll,
                     reduced.perSecond1, .perSecondAll, references, agreement, ratios, targets)
-  --quick           a small workload (200 steps), 1 run each, no reproduce timing: for tests
+  --quick           a small workload (lr ${QUICK_WORKLOAD.lr}, ${QUICK_WORKLOAD.steps} steps, ${QUICK_WORKLOAD.trials} trajectories), 1 run each,
+                    no reproduce timing: for tests and a first look
   --repeat N        timed runs of each measurement, medians reported   [3; 1 with --quick]
   --workers K       workers of the "all cores" runs                     [all cores]
   --no-references   do not run bench/reference.py (numpy) and bench/reference.c (cc -O3)
   --no-reproduce    do not time "reproduce --quick"
   --quiet           no progress on stderr
 
-Workload: lr 0.2, gamma 1, beta 0, B 32, 1000 steps, 1000 trajectories (reduced model: 10000),
-criterion ratio:3 checked every step, trajectories not stopped at collapse; only executed steps
-count. The mechanistic model is timed in sample-steps/s, the reduced one in trajectory-steps/s.
+Workload: lr ${FULL_WORKLOAD.lr}, gamma ${FULL_WORKLOAD.gamma}, beta ${FULL_WORKLOAD.beta}, B ${FULL_WORKLOAD.batch}, ${FULL_WORKLOAD.steps} steps, ${FULL_WORKLOAD.trials} trajectories (reduced model:
+${FULL_WORKLOAD.reducedTrials}), criterion ratio:${FULL_WORKLOAD.c} checked every step, trajectories not stopped at collapse; only
+executed steps count. The mechanistic model is timed in sample-steps/s, the reduced one in
+trajectory-steps/s. Each measurement follows an untimed warm-up run on the same threads (worker
+threads stay in a pool between runs); the workers' cold start is reported on its own.
 The references implement the same step (exact-sum noise, see docs/conventions.md); the bench checks
 that all three agree on the collapse probability and prints the ratios against the targets.
 Benchmark numbers need a quiet machine: the report gives the load average. See docs/performance.md.
