@@ -1,9 +1,9 @@
 import { runBench } from "../bench/run-bench.ts";
 import { formatBenchReport } from "../bench/report.ts";
 import { FULL_WORKLOAD, QUICK_WORKLOAD, type BenchWorkload } from "../bench/workload.ts";
-import { parseNumber } from "../config/lists.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
+import { integerFlag } from "./flag-values.ts";
 
 export const BENCH_HELP = `bn-collapse bench: how fast the engine is, side by side with numpy and C references.
 
@@ -40,13 +40,6 @@ const FLAGS: FlagSpec[] = [
   { name: "help", value: false },
 ];
 
-function intFlag(value: string | true | undefined, name: string, max: number): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const n = parseNumber(value, name);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(name, `must be an integer in 1..${max}, got ${value}`);
-  return n;
-}
-
 export async function benchCommand(argv: string[]): Promise<void> {
   const { flags, positional } = parseArgs(argv, FLAGS);
   if (flags.has("help")) {
@@ -56,8 +49,8 @@ export async function benchCommand(argv: string[]): Promise<void> {
   if (positional.length > 0) throw new ConfigError(positional[0], "unexpected argument (see --help)");
   const quick = flags.has("quick");
   const base = quick ? QUICK_WORKLOAD : FULL_WORKLOAD;
-  const workload: BenchWorkload = { ...base, repeats: intFlag(flags.get("repeat"), "--repeat", 100) ?? base.repeats };
-  const workers = intFlag(flags.get("workers"), "--workers", 256);
+  const workload: BenchWorkload = { ...base, repeats: integerFlag(flags, "repeat", base.repeats, 1, 100) };
+  const workers = flags.has("workers") ? integerFlag(flags, "workers", 1, 1, 256) : undefined;
   const quiet = flags.has("quiet");
   const report = await runBench(workload, {
     quick,

@@ -5,6 +5,7 @@ import { fitReportText } from "../analysis/text.ts";
 import { stringifyResults } from "../io/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
+import { choiceFlag, numberFlag } from "./flag-values.ts";
 
 export const FIT_HELP = `bn-collapse fit: scaling exponents of a sweep's result in lr and in gamma, for four estimators,
 each with a 95% interval and a verdict against the paper's law (P ~ lr^2/gamma^2), and a test of
@@ -42,23 +43,16 @@ export async function fitCommand(argv: string[]): Promise<void> {
     process.stdout.write(FIT_HELP);
     return;
   }
-  const format = flags.get("format") ?? "text";
-  if (format !== "text" && format !== "json") throw new ConfigError("--format", `must be text or json, got "${String(format)}"`);
+  const format = choiceFlag(flags, "format", ["text", "json"], "text");
   if (positional.length !== 1) throw new ConfigError("RESULTS.json", positional.length === 0 ? "missing: give the JSON result of a sweep (see --help)" : `expected one file, got ${positional.length}`);
-  const trials = numberFlag(flags.get("trials"), "--trials", DEFAULT_FIT_TRIALS);
-  const gap = numberFlag(flags.get("gap"), "--gap", DEFAULT_GAP);
+  const trials = numberFlag(flags, "trials", DEFAULT_FIT_TRIALS);
+  const gap = numberFlag(flags, "gap", DEFAULT_GAP);
   const name = positional[0];
   const result = parseSweepResult(readResults(name), name);
   const report = fitSweep(result, { trials, gap }, name);
   process.stdout.write(format === "json" ? stringifyResults(report) : fitReportText(report, name));
 }
 
-function numberFlag(v: string | true | undefined, flag: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x)) throw new ConfigError(flag, `must be a number, got "${String(v)}"`);
-  return x;
-}
 
 function readResults(path: string): string {
   try {

@@ -5,6 +5,7 @@ import { DEFAULT_LAYER, type LayerConfig } from "../layer/layer.ts";
 import { layerRows, layerRowsCsv } from "../layer/rows.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs } from "./args.ts";
+import { choiceFlag, integerFlag } from "./flag-values.ts";
 import { writeFileAtomic } from "./files.ts";
 
 export const LAYER_HELP = `bn-collapse layer: a BN layer of K units against the single-unit prediction (docs/layer.md).
@@ -45,13 +46,6 @@ export interface LayerInvocation {
   out: string | null;
 }
 
-function integer(flags: Map<string, string | true>, name: string, fallback: number, min: number, max = 1e7): number {
-  const raw = flags.get(name);
-  if (raw === undefined) return fallback;
-  const v = parseNumber(String(raw), `--${name}`);
-  if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(`--${name}`, `must be an integer in ${min}..${max}, got "${raw}"`);
-  return v;
-}
 
 export function parseLayerInvocation(argv: string[]): LayerInvocation | "help" {
   if (argv.includes("--help") || argv.includes("-h")) return "help";
@@ -62,22 +56,21 @@ export function parseLayerInvocation(argv: string[]): LayerInvocation | "help" {
   const noiseRaw = flags.get("label-noise");
   const labelNoise = noiseRaw === undefined ? DEFAULT_LAYER.labelNoise : parseNumber(String(noiseRaw), "--label-noise");
   if (labelNoise < 0) throw new ConfigError("--label-noise", `must be >= 0, got ${labelNoise}`);
-  const format = String(flags.get("format") ?? "json");
-  if (format !== "json" && format !== "csv") throw new ConfigError("--format", `must be json or csv, got "${format}"`);
+  const format = choiceFlag(flags, "format", ["json", "csv"], "json");
   const seedRaw = flags.get("seed");
   const seed = seedRaw === undefined ? 1 : /^\d+$/.test(String(seedRaw)) ? Number(seedRaw) : String(seedRaw);
   const out = flags.get("out");
   return {
     config: {
-      units: integer(flags, "units", DEFAULT_LAYER.units, 1, 4096),
-      inputDim: integer(flags, "input-dim", DEFAULT_LAYER.inputDim, 1, 4096),
-      batch: integer(flags, "batch", DEFAULT_LAYER.batch, 2, 65536),
-      steps: integer(flags, "steps", DEFAULT_LAYER.steps, 1),
+      units: integerFlag(flags, "units", DEFAULT_LAYER.units, 1, 4096),
+      inputDim: integerFlag(flags, "input-dim", DEFAULT_LAYER.inputDim, 1, 4096),
+      batch: integerFlag(flags, "batch", DEFAULT_LAYER.batch, 2, 65536),
+      steps: integerFlag(flags, "steps", DEFAULT_LAYER.steps, 1, 1e7),
       labelNoise,
     },
     lr,
-    layers: integer(flags, "layers", 40, 2),
-    singleTrials: integer(flags, "single-trials", 1000, 1),
+    layers: integerFlag(flags, "layers", 40, 2, 1e7),
+    singleTrials: integerFlag(flags, "single-trials", 1000, 1, 1e7),
     seed,
     format,
     out: out === undefined ? null : String(out),

@@ -4,6 +4,7 @@ import { sweepToCsv } from "../io/csv.ts";
 import { stringifyResults } from "../io/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
+import { choiceFlag } from "./flag-values.ts";
 import { writeFileAtomic } from "./files.ts";
 
 export const MERGE_HELP = `bn-collapse merge: combine the shard files of one sweep into its result, exactly as a single
@@ -35,8 +36,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
     process.stdout.write(MERGE_HELP);
     return;
   }
-  const format = flags.get("format") ?? "json";
-  if (format !== "json" && format !== "csv") throw new ConfigError("--format", `must be json or csv, got "${String(format)}"`);
+  const format = choiceFlag(flags, "format", ["json", "csv"], "json");
   const out = flags.get("out");
   const inputs: ShardInput[] = positional.map((name) => ({ name, text: readShardFile(name) }));
   const result = mergeShards(inputs);

@@ -1,4 +1,3 @@
-import { parseNumber } from "../config/lists.ts";
 import { defaultWorkerCount } from "../ensemble/pool.ts";
 import type { Progress } from "../ensemble/sweep.ts";
 import { EXPERIMENTS } from "../experiments/set.ts";
@@ -6,6 +5,7 @@ import { reproduce } from "../experiments/run.ts";
 import type { Experiment, Mode } from "../experiments/types.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
+import { integerFlag } from "./flag-values.ts";
 import { createProgressReporter } from "./progress.ts";
 
 export const REPRODUCE_HELP = `bn-collapse reproduce: run the figure set and write every figure with an index.
@@ -59,12 +59,7 @@ export function parseReproduceInvocation(argv: string[]): ReproduceInvocation | 
     if (unknown.length) throw new ConfigError("--only", `unknown figure "${unknown[0]}" (figures: ${EXPERIMENTS.map((e) => e.id).join(", ")})`);
     experiments = EXPERIMENTS.filter((e) => ids.includes(e.id));
   }
-  let workers = defaultWorkerCount();
-  const w = flags.get("workers");
-  if (typeof w === "string") {
-    workers = parseNumber(w, "--workers");
-    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError("--workers", `must be an integer in 1..256, got ${w}`);
-  }
+  const workers = integerFlag(flags, "workers", defaultWorkerCount(), 1, 256);
   return { mode, out, experiments, fresh: flags.has("fresh"), workers, quiet: flags.has("quiet") };
 }
 

@@ -14,6 +14,7 @@ import { sweepToCsv } from "../io/csv.ts";
 import { stringifyResults } from "../io/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { camel, kebab, parseArgs, type FlagSpec } from "./args.ts";
+import { choiceFlag, integerFlag } from "./flag-values.ts";
 import { writeFileAtomic } from "./files.ts";
 import { createProgressReporter } from "./progress.ts";
 
@@ -120,16 +121,10 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
   if (flags.has("run-to-horizon")) raw.stopAtCollapse = false;
   if (flags.has("keep-optimizer-state")) raw.keepOptimizerState = true;
 
-  const workersText = flags.get("workers");
-  let workers = defaultWorkerCount();
-  if (typeof workersText === "string") {
-    workers = parseNumber(workersText, "--workers");
-    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError("--workers", `must be an integer in 1..256, got ${workersText}`);
-  }
+  const workers = integerFlag(flags, "workers", defaultWorkerCount(), 1, 256);
 
   // the flags that cost nothing to check go first: resolving a config tabulates its schedule
-  const format = flags.get("format") ?? "json";
-  if (format !== "json" && format !== "csv") throw new ConfigError("--format", `must be json or csv, got "${String(format)}"`);
+  const format = choiceFlag(flags, "format", ["json", "csv"], "json");
   const out = flags.get("out");
   if (typeof out === "string") checkOutPath(out);
   const shardText = flags.get("shard");
