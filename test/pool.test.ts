@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { resolveSweep, type RawSweepConfig } from "../src/config/sweep-config.ts";
 import type { BlockTask } from "../src/ensemble/block.ts";
-import { closeWorkerPool, runBlocks, workerPoolSize } from "../src/ensemble/pool.ts";
+import { closeWorkerPool, defaultWorkerCount, runBlocks, workerPoolSize } from "../src/ensemble/pool.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { stringifyResults } from "../src/io/json.ts";
 
@@ -20,7 +20,7 @@ test("pool: later runs reuse its workers, and give the one-worker bytes", async 
   const one = stringifyResults(await runSweep(spec, { workers: 1 }));
   for (let k = 0; k < 3; k++) {
     assert.equal(stringifyResults(await runSweep(spec, { workers: 2 })), one);
-    assert.equal(workerPoolSize(), 2);
+    assert.equal(workerPoolSize(), Math.min(2, defaultWorkerCount())); // one idle thread per core is kept
   }
 });
 
@@ -29,7 +29,14 @@ test("pool: two concurrent runs each get their own workers and their own results
   const [ra, rb] = await Promise.all([runSweep(a, { workers: 2 }), runSweep(b, { workers: 2 })]);
   assert.equal(stringifyResults(ra), stringifyResults(await runSweep(a, { workers: 1 })));
   assert.equal(stringifyResults(rb), stringifyResults(await runSweep(b, { workers: 1 })));
-  assert.ok(workerPoolSize() <= 4);
+  assert.ok(workerPoolSize() <= Math.max(4, defaultWorkerCount()));
+});
+
+test("pool: a run on more workers than cores leaves at most one idle worker per core", async () => {
+  const spec = resolveSweep(base);
+  const one = stringifyResults(await runSweep(spec, { workers: 1 }));
+  assert.equal(stringifyResults(await runSweep(spec, { workers: defaultWorkerCount() + 2 })), one);
+  assert.ok(workerPoolSize() <= defaultWorkerCount(), `pool ${workerPoolSize()}`);
 });
 
 test("pool: a task that fails in a worker rejects its run, and the pool still works", async () => {

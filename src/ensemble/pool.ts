@@ -26,7 +26,7 @@ interface PooledWorker {
  * Worker threads kept alive between runs. Starting a thread and compiling the engine in it takes
  * about half a second, which a sweep of a few seconds would otherwise pay every time; reproduce,
  * notebooks and the bench run many sweeps in one process. Idle workers are unref'd, so they never
- * keep the process alive.
+ * keep the process alive, and at most one per core is kept.
  */
 const idle: PooledWorker[] = [];
 const all = new Set<PooledWorker>();
@@ -57,9 +57,15 @@ function acquire(): PooledWorker {
   return pw;
 }
 
+/** Back to the pool, unless it already keeps a thread per core idle (a run asked for more). */
 function release(pw: PooledWorker): void {
   pw.job = null;
   if (!all.has(pw)) return;
+  if (idle.length >= defaultWorkerCount()) {
+    all.delete(pw);
+    void pw.worker.terminate();
+    return;
+  }
   setRef(pw.worker, false);
   idle.push(pw);
 }
