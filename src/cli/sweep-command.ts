@@ -8,7 +8,8 @@ import { checkSweepBudget } from "../ensemble/budget.ts";
 import { defaultWorkerCount } from "../ensemble/pool.ts";
 import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../ensemble/checkpoint.ts";
 import { countCells } from "../ensemble/grid.ts";
-import { formatShard, parseShard, shardCellIndices, shardResult, type ShardId } from "../ensemble/shard.ts";
+import { formatShard, shardCellIndices, shardResult, type ShardId } from "../ensemble/shard.ts";
+import { chooseShard, takeShardsField } from "../cluster/shard-option.ts";
 import { runSweep, sweepResult, VERSION, type CellResult, type Progress } from "../ensemble/sweep.ts";
 import { sweepToCsv } from "../io/csv.ts";
 import { stringifyResults } from "../io/json.ts";
@@ -64,6 +65,10 @@ Statistics and output:
                          kept in FILE.checkpoint.jsonl, so rerunning a killed sweep resumes it
   --shard i/n            run only the cells k with k % n = i-1 (1-based i) and write a shard
                          file (JSON) for "bn-collapse merge"
+  --shard auto           take i/n from a scheduler's array task: Slurm (SLURM_ARRAY_TASK_*), a
+                         Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or AWS Batch (docs/cluster.md)
+  --shards N             with --shard auto: the number of shards (needed on Kubernetes; checked
+                         against the scheduler's count elsewhere)
   --quiet                no progress on stderr
 
 Example:
@@ -85,6 +90,7 @@ const SWEEP_FLAGS: FlagSpec[] = [
   { name: "format", value: true },
   { name: "out", value: true },
   { name: "shard", value: true },
+  { name: "shards", value: true },
   { name: "run-to-horizon", value: false },
   { name: "keep-optimizer-state", value: false },
   { name: "quiet", value: false },
@@ -98,6 +104,8 @@ export interface SweepInvocation {
   out: string | null;
   quiet: boolean;
   shard: ShardId | null;
+  /** for --shard auto: the scheduler variables it came from */
+  shardSource: string | null;
 }
 
 /** Reads flags (over an optional config file) into a checked sweep; ConfigErrors name the flag or field. */
@@ -109,6 +117,7 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
   let raw: Record<string, unknown> = {};
   const configPath = flags.get("config");
   if (typeof configPath === "string") raw = readConfigFile(configPath);
+  const shardsInConfig = typeof configPath === "string" ? takeShardsField(raw, configPath) : null;
   const fromFile = new Set(Object.keys(raw));
 
   for (const name of CONFIG_FIELDS) {
@@ -127,8 +136,8 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
   const format = choiceFlag(flags, "format", ["json", "csv"], "json");
   const out = flags.get("out");
   if (typeof out === "string") checkOutPath(out);
-  const shardText = flags.get("shard");
-  const shard = typeof shardText === "string" ? parseShard(shardText) : null;
+  const shardFlag = (name: string) => flags.get(name) as string | undefined; // both take a value
+  const { shard, source: shardSource } = chooseShard(shardFlag("shard"), shardFlag("shards"), shardsInConfig, process.env);
   if (shard !== null && format === "csv") throw new ConfigError("--format", "a shard is written as JSON for bn-collapse merge; choose csv when merging");
 
   let spec: SweepSpec;
@@ -147,7 +156,7 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
     if (e instanceof ConfigError) throw renameField(e, flags, fromFile, typeof configPath === "string" ? configPath : "");
     throw e;
   }
-  return { spec, workers, format, out: typeof out === "string" ? out : null, quiet: flags.has("quiet"), shard };
+  return { spec, workers, format, out: typeof out === "string" ? out : null, quiet: flags.has("quiet"), shard, shardSource };
 }
 
 /**
@@ -212,6 +221,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     return;
   }
   const gridCells = countCells(inv.spec);
+  if (inv.shard && inv.shardSource && !inv.quiet) process.stderr.write(`sweep: shard ${formatShard(inv.shard)} from ${inv.shardSource}\n`);
   const indices = inv.shard ? shardCellIndices(gridCells, inv.shard) : [...Array(gridCells).keys()];
   const cells = await runWithCheckpoint(inv, indices);
   const ordered = indices.map((k) => cells.get(k)!);
