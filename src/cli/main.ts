@@ -4,6 +4,7 @@ import { benchCommand } from "./bench-command.ts";
 import { fitCommand } from "./fit-command.ts";
 import { layerCommand } from "./layer-command.ts";
 import { mergeCommand } from "./merge-command.ts";
+import { planCommand } from "./plan-command.ts";
 import { reproduceCommand } from "./reproduce-command.ts";
 import { sweepCommand } from "./sweep-command.ts";
 import { theoryCommand } from "./theory-command.ts";
@@ -15,6 +16,7 @@ Usage: bn-collapse <command> [flags]
 Commands:
   sweep     Monte Carlo collapse probability over a grid of lr, gamma, beta, batch
   merge     combine the shard files of a sweep run as --shard i/n into its result
+  plan      a Slurm job array (or Kubernetes Indexed Job) script for a sweep, shards and merge
   reproduce run the figure set and write every figure with its caption (--quick: < 1 min)
   bench     throughput of the engine, side by side with numpy and C references (--json)
   theory    leading-order drift and variance of r per step, tau, and the predicted collapse probability
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   sweep: sweepCommand,
   reproduce: reproduceCommand,
   merge: mergeCommand,
+  plan: planCommand,
   bench: benchCommand,
   fit: fitCommand,
   theory: theoryCommand,
