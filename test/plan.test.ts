@@ -68,7 +68,7 @@ test("the Slurm script writes the run's folder and submits the array, then the m
     "--parsable --array=1-3 tiny/shards.sbatch",
     "--parsable --dependency=afterok:101 --kill-on-invalid-dep=yes tiny/merge.sbatch",
   ]);
-  assert.match(readFileSync(join(fake, "squeue-args"), "utf8"), /--me --noheader --name=tiny,tiny-merge/);
+  assert.match(readFileSync(join(fake, "squeue-args"), "utf8"), /--user=\S+ --noheader --name=tiny,tiny-merge/);
   const shards = readFileSync(join(work, "tiny", "shards.sbatch"), "utf8");
   for (const line of ["#SBATCH --array=1-3", "#SBATCH --cpus-per-task=2", "#SBATCH --time=1:00:00", "#SBATCH --output=tiny/logs/shard-%a.log", "#SBATCH --open-mode=append"]) {
     assert.ok(shards.split("\n").includes(line), `shards.sbatch lacks ${line}`);

@@ -34,7 +34,7 @@ export function slurmPlan(p: PlanInput, o: SlurmOptions = {}): string {
     `run=${run}`,
     `tasks="\${1:-1-${n}}"`,
     `[[ "$tasks" =~ ^[0-9][0-9,-]*$ ]] || { echo "tasks must be a Slurm index list such as 3,7 or 1-${n}, got '$tasks'" >&2; exit 2; }`,
-    `queued="$(squeue --me --noheader --name="$run,$run-merge" --format=%i)"`,
+    `queued="$(squeue --user="$(id -un)" --noheader --name="$run,$run-merge" --format=%i)"`,
     `[[ -z "$queued" ]] || { echo "jobs of $run are still queued or running ($(echo $queued)): wait for them or scancel them first" >&2; exit 2; }`,
     `mkdir -p "$run/parts" "$run/logs"`,
     `cat > "$run/config.json.new" <<'CONFIG'`,

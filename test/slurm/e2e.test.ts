@@ -83,7 +83,7 @@ function logTails(dir: string): string {
 test("a planned Slurm job array, and one of its tasks cancelled and resubmitted, merge to the single-machine bytes", { timeout: 540_000 }, async (t) => {
   const reason = whySkip();
   if (reason) {
-    process.stdout.write(`# slurm end-to-end test skipped: ${reason}\n`);
+    process.stdout.write(`slurm end-to-end test skipped: ${reason}\n`);
     t.skip(reason);
     return;
   }
