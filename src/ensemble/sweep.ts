@@ -4,6 +4,7 @@ import type { BlockTask } from "./block.ts";
 import { enumerateCells, type Cell } from "./grid.ts";
 import { defaultWorkerCount, runBlocks } from "./pool.ts";
 import { summariseCell, type CellStatistics } from "./summary.ts";
+import { VERSION } from "../version.ts";
 
 export type CellResult = Record<Axis, number> & CellStatistics;
 
@@ -37,7 +38,7 @@ export interface SweepOptions {
   onCell?: (cell: CellResult, index: number) => void;
 }
 
-export const VERSION = "0.1.0";
+export { VERSION };
 
 /** Trajectories per block: about 5e6 sample-steps, so blocks take ~0.1-0.3 s and balance well. */
 export function blockSize(steps: number, batch: number, trials: number): number {
