@@ -1,13 +1,5 @@
 import { ConfigError } from "../model/errors.ts";
-import { VERSION } from "../ensemble/sweep.ts";
-import { benchCommand } from "./bench-command.ts";
-import { fitCommand } from "./fit-command.ts";
-import { layerCommand } from "./layer-command.ts";
-import { mergeCommand } from "./merge-command.ts";
-import { planCommand } from "./plan-command.ts";
-import { reproduceCommand } from "./reproduce-command.ts";
-import { sweepCommand } from "./sweep-command.ts";
-import { theoryCommand } from "./theory-command.ts";
+import { VERSION } from "../version.ts";
 
 const HELP = `bn-collapse ${VERSION}: why BN+ReLU units collapse under noisy SGD, measured.
 
@@ -28,15 +20,18 @@ Run "bn-collapse <command> --help" for a command's flags and an example, e.g.
   bn-collapse sweep --lr 0.1,0.2 --gamma 1 --trials 1000 --format csv
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  sweep: sweepCommand,
-  reproduce: reproduceCommand,
-  merge: mergeCommand,
-  plan: planCommand,
-  bench: benchCommand,
-  fit: fitCommand,
-  theory: theoryCommand,
-  layer: layerCommand,
+type Command = (argv: string[]) => Promise<void>;
+
+/** Each command is loaded when it runs: only `reproduce` needs vega, and --help needs none of them. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  sweep: async () => (await import("./sweep-command.ts")).sweepCommand,
+  reproduce: async () => (await import("./reproduce-command.ts")).reproduceCommand,
+  merge: async () => (await import("./merge-command.ts")).mergeCommand,
+  plan: async () => (await import("./plan-command.ts")).planCommand,
+  bench: async () => (await import("./bench-command.ts")).benchCommand,
+  fit: async () => (await import("./fit-command.ts")).fitCommand,
+  theory: async () => (await import("./theory-command.ts")).theoryCommand,
+  layer: async () => (await import("./layer-command.ts")).layerCommand,
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 2 bad input, 1 anything else). */
@@ -50,12 +45,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     process.stderr.write(`bn-collapse: unknown command "${oneLine(command)}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`);
     return 2;
   }
   try {
+    const run = await load();
     await run(rest);
     return 0;
   } catch (e) {
