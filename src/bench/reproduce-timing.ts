@@ -16,7 +16,8 @@ const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 
 /** The command line that runs the CLI in a new process of this runtime. */
 function cliCommand(): { command: string; prefix: string[] } {
-  if (isDeno) return { command: process.execPath, prefix: ["run", "-A", fileURLToPath(new URL("../cli/main.ts", import.meta.url))] };
+  const main = import.meta.url.endsWith(".js") ? "../cli/main.js" : "../cli/main.ts"; // compiled (dist/) or sources
+  if (isDeno) return { command: process.execPath, prefix: ["run", "-A", fileURLToPath(new URL(main, import.meta.url))] };
   return { command: process.execPath, prefix: [fileURLToPath(new URL("../../bin/bn-collapse.mjs", import.meta.url))] };
 }
 

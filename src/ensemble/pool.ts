@@ -32,7 +32,9 @@ const idle: PooledWorker[] = [];
 const all = new Set<PooledWorker>();
 
 function startWorker(): PooledWorker {
-  const entry = new URL(isDeno ? "./worker.ts" : "./worker-node.mjs", import.meta.url);
+  // compiled (dist/): the compiled worker on any runtime; sources: Deno runs TypeScript, Node goes through tsx
+  const compiled = import.meta.url.endsWith(".js");
+  const entry = new URL(compiled ? "./worker.js" : isDeno ? "./worker.ts" : "./worker-node.mjs", import.meta.url);
   const pw: PooledWorker = { worker: new Worker(entry), job: null };
   const fail = (error: Error) => {
     retire(pw);
