@@ -1,9 +1,10 @@
-/** The package: the bin runs dist/ only while it was built from the sources there now (bin/build-stamp.mjs). */
+/** The package: the bin runs dist/ only while it was built from the sources there now (bin/build-stamp.mjs); one version. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chooseEntry, inputsFingerprint, STAMP } from "../bin/build-stamp.mjs";
 
 /** A checkout in miniature: src/ with a nested folder, a tsconfig, and dist/ stamped as just built. */
@@ -55,4 +56,13 @@ test("every kind of change to the inputs sends the bin to the sources", () => {
     assert.equal(choice.kind, "sources", what);
     rmSync(root, { recursive: true });
   }
+});
+
+test("the version comes from package.json; jsr.json carries the same", async () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const jsr = JSON.parse(readFileSync(join(root, "jsr.json"), "utf8"));
+  const { VERSION } = await import("../src/version.ts");
+  assert.equal(VERSION, pkg.version);
+  assert.equal(jsr.version, pkg.version, "jsr.json's version: `npm version` keeps it in step (scripts/sync-version.mjs)");
 });
