@@ -5,8 +5,10 @@
 //   (c) `npx bn-collapse` runs a sweep from the installed bin,
 //   (d) Deno imports the library through an `npm:` specifier and runs the same sweep.
 // The results of (a), (c) and (d) are compared with the same runs of the sources in this checkout. It
-// prints the tarball's file list and size. Dependencies come from npm's cache where it has them
-// (--prefer-offline): after `npm ci` it has every one. Run by `npm test` (after the build).
+// prints the tarball's file list and size. The project installs the dependency versions of this
+// checkout's lockfile, which `npm ci` has put in npm's cache, so it needs no network;
+// PACKAGE_TEST_RESOLVE=1 resolves them afresh from the registry instead, as a user's `npm install`
+// does. Run by `npm test` (after the build); KEEP=1 keeps the temporary folder when it fails.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -69,11 +71,29 @@ try {
   }
 
   // ---- a fresh project that depends on it
-  step("npm install of the tarball into a new project");
   const project = join(work, "project");
   run("mkdir", [project]);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "uses-bn-collapse", private: true, type: "module" }, null, 2));
-  const install = run(npm, ["install", join(work, packed.filename), "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
+  const tarball = `file:../${packed.filename}`;
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "uses-bn-collapse", private: true, type: "module", dependencies: { "bn-collapse": tarball } }, null, 2));
+  const npmFlags = ["--prefer-offline", "--no-audit", "--no-fund", "--fetch-retries=1", "--fetch-timeout=30000"];
+  let install;
+  if (process.env.PACKAGE_TEST_RESOLVE) {
+    // as a user's `npm install` does: the newest dependencies in the package's ranges (needs the registry)
+    step("npm install of the tarball into a new project, dependencies resolved afresh");
+    install = run(npm, ["install", ...npmFlags], { cwd: project });
+  } else {
+    // the dependency versions of this checkout's lockfile (its non-development part), so the project
+    // installs from npm's cache alone after `npm ci` and computes with the versions the tests used
+    step("npm ci of the tarball into a new project, with this checkout's locked dependency versions");
+    const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
+    const packages = {
+      "": { name: "uses-bn-collapse", dependencies: { "bn-collapse": tarball } },
+      "node_modules/bn-collapse": { version: pkg.version, resolved: tarball, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
+    };
+    for (const [path, entry] of Object.entries(lock.packages)) if (path !== "" && !entry.dev && !entry.devOptional) packages[path] = entry;
+    writeFileSync(join(project, "package-lock.json"), JSON.stringify({ name: "uses-bn-collapse", lockfileVersion: 3, requires: true, packages }, null, 2));
+    install = run(npm, ["ci", ...npmFlags], { cwd: project });
+  }
   assert.doesNotMatch(install.stdout + install.stderr, /EBADENGINE/, `an engines warning on Node ${process.version}:\n${install.stderr}`);
   const installed = join(project, "node_modules", "bn-collapse");
   assert.ok(!existsSync(join(installed, "src")), "the installed package has src/");
