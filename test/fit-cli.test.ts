@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../src/cli/main.ts";
+import { loadCommand, main } from "../src/cli/main.ts";
 import { resolveSweep } from "../src/config/sweep-config.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { stringifyResults } from "../src/io/json.ts";
@@ -13,6 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), "bnc-fit-"));
 
 /** Runs the CLI in this process (a spawned CLI takes seconds to load), capturing its output. */
 async function cli(args: string[]) {
+  await loadCommand(args[0]); // before capturing: loading yields to the event loop, where the test runner reports
   let stdout = "", stderr = "";
   const out = process.stdout.write, err = process.stderr.write;
   process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;

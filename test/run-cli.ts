@@ -1,5 +1,5 @@
 /** Test helper (not a test file): runs the CLI in this process with stdout and stderr captured. */
-import { main } from "../src/cli/main.ts";
+import { loadCommand, main } from "../src/cli/main.ts";
 
 export interface CliOutcome {
   code: number;
@@ -11,6 +11,8 @@ export interface CliOutcome {
 
 /** A throw out of main() is reported as code -1 with "THREW: stack" on stderr, never rethrown. */
 export async function runCliInProcess(argv: string[]): Promise<CliOutcome> {
+  // the command's code first: loading it yields to the event loop, where the test runner writes its reports
+  await loadCommand(argv[0]).catch(() => undefined);
   const out: string[] = [];
   const err: string[] = [];
   const ow = process.stdout.write, ew = process.stderr.write;

@@ -22,7 +22,11 @@ Run "bn-collapse <command> --help" for a command's flags and an example, e.g.
 
 type Command = (argv: string[]) => Promise<void>;
 
-/** Each command is loaded when it runs: only `reproduce` needs vega, and --help needs none of them. */
+/**
+ * Each command is loaded when it runs: only `reproduce` needs vega, and --help needs none of them.
+ * Loading waits on the event loop; code that captures stdout around main() (the tests' in-process
+ * runners) calls loadCommand first, so that nothing else writes while it captures.
+ */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   sweep: async () => (await import("./sweep-command.ts")).sweepCommand,
   reproduce: async () => (await import("./reproduce-command.ts")).reproduceCommand,
@@ -33,6 +37,16 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   theory: async () => (await import("./theory-command.ts")).theoryCommand,
   layer: async () => (await import("./layer-command.ts")).layerCommand,
 };
+
+const loaded = new Map<string, Command>();
+
+/** The code of a command, loaded once (undefined for a name that is no command). */
+export async function loadCommand(name: string | undefined): Promise<Command | undefined> {
+  if (name === undefined || !Object.hasOwn(COMMANDS, name)) return undefined;
+  let run = loaded.get(name);
+  if (!run) loaded.set(name, (run = await COMMANDS[name]()));
+  return run;
+}
 
 /** Runs the CLI; returns the exit code (0 ok, 2 bad input, 1 anything else). */
 export async function main(argv: string[]): Promise<number> {
@@ -45,13 +59,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!load) {
+  if (!Object.hasOwn(COMMANDS, command)) {
     process.stderr.write(`bn-collapse: unknown command "${oneLine(command)}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`);
     return 2;
   }
   try {
-    const run = await load();
+    const run = (await loadCommand(command)) as Command;
     await run(rest);
     return 0;
   } catch (e) {
