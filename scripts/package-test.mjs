@@ -1,8 +1,8 @@
 // The package as a user installs it: `npm pack`, then the tarball installed into a new project in a
 // temporary folder, where
-//   (a) a plain Node ES module imports the library and runs a small sweep,
+//   (a) a plain Node ES module imports the library, runs a small sweep and draws it (SVG and PNG),
 //   (b) tsc type-checks a TypeScript file against the shipped declarations (and refuses a wrong one),
-//   (c) `npx bn-collapse` runs a sweep from the installed bin,
+//   (c) `npx bn-collapse` runs a sweep, and the bench with its C and numpy references, from the installed bin,
 //   (d) Deno imports the library through an `npm:` specifier and runs the same sweep.
 // The results of (a), (c) and (d) are compared with the same runs of the sources in this checkout. It
 // prints the tarball's file list and size. The project installs the dependency versions of this
@@ -104,10 +104,14 @@ try {
 
   // (a) a plain Node ES module
   step("(a) the library from a Node ES module");
-  const userScript = `import { sweep, VERSION, closeWorkerPool } from ${JSON.stringify("LIB")};
+  // a sweep, and a figure drawn to SVG and PNG (the font and the rasteriser's WebAssembly are read at run time)
+  const userScript = `import { sweep, renderSvg, svgToPng, FONT, VERSION, closeWorkerPool } from ${JSON.stringify("LIB")};
 const result = await sweep(${JSON.stringify({ ...config, seed: 5 })}, { workers: 2 });
 await closeWorkerPool();
-process.stdout.write(JSON.stringify({ VERSION, result }));
+const svg = await renderSvg({ config: { font: FONT }, data: { values: result.cells }, mark: "point",
+  encoding: { x: { field: "lr", type: "quantitative" }, y: { field: "p", type: "quantitative" } } });
+const png = await svgToPng(svg);
+process.stdout.write(JSON.stringify({ VERSION, result, svg, png: Array.from(png.subarray(0, 8)), pngBytes: png.length }));
 `;
   writeFileSync(join(project, "use.mjs"), userScript.replace('"LIB"', '"bn-collapse"'));
   const fromPackage = JSON.parse(run(process.execPath, ["use.mjs"], { cwd: project }).stdout);
@@ -118,6 +122,10 @@ process.stdout.write(JSON.stringify({ VERSION, result }));
   assert.equal(fromPackage.result.cells.length, 2);
   assert.ok(fromPackage.result.cells.some((c) => c.collapsed > 0), "the sweep should see collapses at lr 0.3");
   assert.deepEqual(fromPackage.result, fromSources.result, "the compiled library's sweep differs from the sources'");
+  assert.match(fromPackage.svg, /^<svg[^]*DejaVu Sans[^]*<\/svg>$/);
+  assert.equal(fromPackage.svg, fromSources.svg, "the compiled library draws another SVG than the sources");
+  assert.deepEqual(fromPackage.png, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "not a PNG");
+  assert.equal(fromPackage.pngBytes, fromSources.pngBytes);
 
   // (b) TypeScript against the shipped declarations, no @types/node, no skipLibCheck: typed.ts must pass
   // and wrong.ts must fail exactly where it misuses them (declarations of \`any\` would accept it)
@@ -151,6 +159,12 @@ export const r = sweep({}).then((x) => x.cells[0].notAField);
   const cliPackage = run("npx", ["--no", "--", "bn-collapse", "sweep", ...flags], { cwd: project }).stdout;
   const cliSources = run(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), "sweep", ...flags], { cwd: root }).stdout;
   assert.equal(cliPackage, cliSources, "the installed bin's sweep differs from the sources'");
+  // the bench reads bench/reference.c and reference.py from the package: each runs, or is skipped
+  // for want of a compiler or of numpy, never fails for want of its file
+  const bench = JSON.parse(run("npx", ["--no", "--", "bn-collapse", "bench", "--quick", "--json", "--quiet", "--workers", "1", "--no-reproduce"], { cwd: project }).stdout);
+  for (const ref of Object.values(bench.references)) {
+    assert.ok(ref.available || /^no .* found: skipped$/.test(ref.note), `bench reference ${ref.impl}: ${ref.note}`);
+  }
 
   // (d) Deno through an npm: specifier (resolved from the project's node_modules)
   step("(d) Deno, npm:bn-collapse");
@@ -162,6 +176,7 @@ export const r = sweep({}).then((x) => x.cells[0].notAField);
   // the counts; the Kaplan-Meier band may differ in its last digit between the runtimes' log/exp
   const counts = (r) => r.cells.map((c) => [c.lr, c.trials, c.collapsed, c.nonFinite, c.p]);
   assert.deepEqual(counts(fromDeno.result), counts(fromPackage.result), "Deno's sweep from the package differs from Node's");
+  assert.equal(fromDeno.pngBytes, fromPackage.pngBytes, "Deno draws another PNG");
 
   step("passed");
   ok = true;
