@@ -23,8 +23,14 @@ if (!force && existsSync(join(dist, STAMP)) && chooseEntry(root).kind === "dist"
 
 // the typescript package itself: node_modules/.bin/tsc may be another package's (tslab ships TypeScript 5.0)
 const require = createRequire(import.meta.url);
-const tsc = require.resolve("typescript/bin/tsc");
-const typescript = JSON.parse(readFileSync(require.resolve("typescript/package.json"), "utf8")).version;
+let tsc, typescript;
+try {
+  tsc = require.resolve("typescript/bin/tsc");
+  typescript = JSON.parse(readFileSync(require.resolve("typescript/package.json"), "utf8")).version;
+} catch {
+  process.stderr.write("build: typescript is not installed (npm ci --omit=dev?): it builds dist/, so install the development dependencies (`npm ci`), then `npm prune --omit=dev` if they are unwanted\n");
+  process.exit(1);
+}
 
 const inputs = inputsFingerprint(root);
 const fresh = join(root, `dist.build-${process.pid}`);
