@@ -34,13 +34,16 @@ function oneLineError(r: Awaited<ReturnType<typeof cli>>, pattern: RegExp) {
   assert.match(r.stderr, pattern);
 }
 
-test("fit prints text and JSON for a 3 x 2 grid, and says it simulated", async () => {
+test("fit prints the summary table, then text details, and JSON for a 3 x 2 grid, and says it simulated", async () => {
   const result = await runSweep(resolveSweep({ lr: "0.1,0.2,0.4", gamma: "0.5,1", steps: 100, trials: 100, batch: 8, collapse: "ratio:1.5" }), { workers: 1 });
   const file = join(dir, "grid.json");
   writeFileSync(file, stringifyResults(result));
   const text = await cli(["fit", file, "--trials", "200"]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /P\(T\) vs lr at gamma=0.5, lr in \[0.1, 0.4\], B=8, T=100, sgd, ratio:1.5: (exponent|no exponent)/);
+  assert.ok(text.stdout.indexOf("Summary") < text.stdout.indexOf("(a) P(T): "), "the summary comes first");
+  // two gamma values: every line along gamma has two cells, and none gets a verdict
+  assert.match(text.stdout, /P\(T\) vs gamma at lr=0.1, [^\n]*no verdict: 2 cells/);
   assert.match(text.stdout, /200 runs per cell with the sweep's seed 1/);
   const json = await cli(["fit", file, "--trials", "200", "--format", "json"]);
   assert.equal(json.code, 0, json.stderr);
@@ -48,6 +51,8 @@ test("fit prints text and JSON for a 3 x 2 grid, and says it simulated", async (
   assert.equal(report.kind, "fit");
   assert.equal(report.estimators.length, 4);
   assert.equal(report.simulation.trials, 200);
+  assert.equal(report.summary.length, 8);
+  for (const e of report.estimators) for (const l of e.lines) if (l.axis === "gamma") assert.equal(l.verdict, "no verdict");
 });
 
 test("fit --help has an example; bad input gets one line and exit 2", async () => {

@@ -1,45 +1,113 @@
-/** `fitSweep` on a real 6 x 6 grid: every estimator gets exponents with intervals, in lr and in gamma. */
+/**
+ * `bn-collapse fit` on the README's grid, run as the README says: the summary table comes first, and
+ * every verdict follows the rules (docs/scaling-analysis.md): no line or pooled fit whose goodness of
+ * fit has p < 0.01 says "holds" or "consistent", no line with fewer than 3 cells gets a verdict, and
+ * "holds" / "does not hold" follow their tests. The numbers docs/scaling-analysis.md quotes for this
+ * grid are checked against the run.
+ */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../src/cli/main.ts";
 import { resolveSweep } from "../src/config/sweep-config.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
-import { fitSweep } from "../src/analysis/fit-sweep.ts";
-import { fitReportText } from "../src/analysis/text.ts";
+import { fitSweep, type FitReport } from "../src/analysis/fit-sweep.ts";
 import { parseSweepResult } from "../src/analysis/load.ts";
+import { fmt } from "../src/analysis/regime.ts";
+import { intervalText } from "../src/analysis/verdict.ts";
+import type { LineFit, PooledFit } from "../src/analysis/scaling.ts";
 import { stringifyResults } from "../src/io/json.ts";
 import { ConfigError } from "../src/model/errors.ts";
 
-const spec = resolveSweep({ lr: "0.05:0.4:6log", gamma: "0.5:2:6log", steps: 200, trials: 200, batch: 8, collapse: "ratio:1.5" });
-
-test("fit on a 6 x 6 grid prints exponents with intervals for every estimator", async () => {
-  const result = await runSweep(spec, { workers: 1 });
-  const report = fitSweep(result, { trials: 600 });
-  assert.deepEqual(report.estimators.map((e) => e.info.id), ["probability", "median", "drift", "boundary"]);
-  for (const e of report.estimators) {
-    for (const axis of ["lr", "gamma"] as const) {
-      const pooled = e.pooled[axis]!;
-      assert.ok(pooled.fit, `${e.info.id} ${axis}: no pooled fit`);
-      const [lo, hi] = pooled.fit.ci95;
-      assert.ok(Number.isFinite(lo) && lo < pooled.fit.slope && pooled.fit.slope < hi, `${e.info.id} ${axis}`);
-      assert.equal(e.lines.filter((l) => l.axis === axis).length, 6);
-      assert.match(pooled.sentence, /exponent -?[\d.]+ \[-?[\d.]+, -?[\d.]+\]; /);
-    }
+/** Runs the CLI in this process, capturing stdout. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "", stderr = "";
+  const out = process.stdout.write, err = process.stderr.write;
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
   }
-  // The drift is a one-step quantity with leading order lr^2/gamma^2 and relative corrections
-  // O(lr^2/(B gamma^2)) <= 8% at the grid's largest lr/gamma; its pooled SE here is ~0.02. So a
-  // pooled exponent outside 2 +- 0.15 would mean a broken estimator, not higher-order physics.
-  const drift = report.estimators[2];
-  assert.ok(Math.abs(drift.pooled.lr!.fit!.slope - 2) < 0.15, `drift lr ${drift.pooled.lr!.fit!.slope}`);
-  assert.ok(Math.abs(drift.pooled.gamma!.fit!.slope + 2) < 0.15, `drift gamma ${drift.pooled.gamma!.fit!.slope}`);
-  // On one B and T with plain SGD the collapse onto tau is exact by construction, and it is said so.
-  assert.equal(report.collapse.trivial, true);
-  assert.ok(report.collapse.test.polynomial && report.collapse.test.equalTau);
-  assert.match(report.collapse.sentence, /holds by construction here/);
-  const text = fitReportText(report, "grid.json");
-  for (const label of ["(a) P(T)", "(b) median first passage", "(c) sparsity drift", "(d) one-step P near the boundary"]) assert.ok(text.includes(label), label);
-  assert.match(text, /600 runs per cell with the sweep's seed 1/);
-  // the JSON round trip reads what sweep writes
-  assert.equal(parseSweepResult(stringifyResults(result), "r.json").cells.length, 36);
+}
+
+/** The README's `sweep` command of the `fit` section, as arguments (continuation lines joined). */
+function readmeGridArgs(): string[] {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const m = /npx bn-collapse sweep (--lr 0\.05:0\.4:6log[^\n]*\\\n[^\n]*--out grid\.json --quiet)/.exec(readme);
+  assert.ok(m, "the README's fit section has its sweep command");
+  return m[1].replace(/\\\n/g, " ").split(/\s+/).filter(Boolean);
+}
+
+function allFits(r: FitReport): (LineFit | PooledFit)[] {
+  return r.estimators.flatMap((e) => [...e.lines, ...[e.pooled.lr, e.pooled.gamma].flatMap((p) => (p ? [p] : []))]);
+}
+
+test("fit on the README's grid: the summary table first, and verdicts that follow their tests", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bnc-fit-readme-"));
+  try {
+    const file = join(dir, "grid.json");
+    const args = readmeGridArgs().map((a) => (a === "grid.json" ? file : a));
+    assert.equal((await cli(["sweep", ...args, "--workers", "1"])).code, 0);
+    const json = await cli(["fit", file, "--format", "json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as FitReport;
+    const text = await cli(["fit", file]);
+    assert.equal(text.code, 0, text.stderr);
+    // the summary table comes before the details
+    const summaryAt = text.stdout.indexOf("Summary");
+    assert.ok(summaryAt > 0 && summaryAt < text.stdout.indexOf("(a) P(T): "), "summary table first");
+    assert.match(text.stdout, /estimator +axis +law +exponent +95% interval +cells +goodness of fit +verdict/);
+    assert.equal(report.summary.length, 8);
+    for (const row of report.summary) assert.ok(text.stdout.includes(`${row.estimator}`) && text.stdout.includes(row.verdict.split(" ")[0]));
+    assert.match(text.stdout, /Multiplicity: Holm's step-down correction/);
+
+    const fits = allFits(report);
+    assert.ok(fits.length > 20);
+    let rejected = 0;
+    for (const f of fits) {
+      const gof = f.fit?.gof;
+      if (gof && gof.pValue < 0.01) {
+        rejected++;
+        assert.doesNotMatch(f.sentence, /holds|consistent/, f.sentence);
+      }
+      if (f.used < 3) assert.equal(f.verdict, "no verdict", f.sentence);
+      if (f.verdict === "holds") {
+        assert.ok(gof && gof.pValue >= 0.05 && f.fit!.law!.pValue >= 0.05, f.sentence);
+        assert.match(f.sentence, /consistent with the/);
+      }
+      if (f.verdict === "does not hold") assert.ok(gof && gof.pValue >= 0.05 && f.fit!.law!.pValue < 0.05, f.sentence);
+      if (f.verdict === "not a power law") assert.match(f.sentence, /not a power law here: (local exponents from|a local exponent of)/, f.sentence);
+    }
+    assert.ok(rejected > 0, "the grid has lines where the power law is rejected (P(T) bends)");
+    // (a) is fitted to every cell: zero counts are in
+    const p = report.estimators[0];
+    assert.equal(p.pooled.lr!.used, 36);
+    // The drift is a one-step quantity with leading order lr^2/gamma^2 and relative corrections
+    // O(lr^2/(B gamma^2)) <= 8% at the grid's largest lr/gamma; its pooled SE here is ~0.01. So a
+    // pooled exponent outside 2 +- 0.15 would mean a broken estimator, not higher-order physics.
+    const drift = report.estimators[2];
+    assert.ok(Math.abs(drift.pooled.lr!.fit!.slope! - 2) < 0.15, `drift lr ${drift.pooled.lr!.fit!.slope}`);
+    assert.ok(Math.abs(drift.pooled.gamma!.fit!.slope! + 2) < 0.15, `drift gamma ${drift.pooled.gamma!.fit!.slope}`);
+    // On one B and T with plain SGD the collapse onto tau is exact by construction, and it is said so.
+    assert.equal(report.collapse.trivial, true);
+    assert.match(report.collapse.sentence, /exact by construction here/);
+
+    // the numbers docs/scaling-analysis.md quotes for this grid
+    const doc = readFileSync(new URL("../docs/scaling-analysis.md", import.meta.url), "utf8");
+    for (const row of report.summary) {
+      const exponent = row.exponent === null ? "-" : `${fmt(row.exponent)} ${intervalText(row.ci95!)}`;
+      const cells = `| ${row.estimator} | ${row.axis} | ${exponent} | ${row.used}/${row.cells} |`;
+      assert.ok(doc.includes(cells), `docs/scaling-analysis.md lacks "${cells}"`);
+      assert.ok(doc.includes(`${cells} ${row.verdict} |`), `docs/scaling-analysis.md: the verdict of ${row.estimator} ${row.axis} is ${row.verdict}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("bad input is a ConfigError naming the problem", async () => {
@@ -47,4 +115,6 @@ test("bad input is a ConfigError naming the problem", async () => {
   assert.throws(() => parseSweepResult('{"kind":"fit","tool":"bn-collapse"}', "x.json"), (e) => e instanceof ConfigError && /not a bn-collapse sweep result/.test(e.message));
   const one = await runSweep(resolveSweep({ lr: 0.2, gamma: 1, steps: 20, trials: 20, batch: 8 }), { workers: 1 });
   assert.throws(() => fitSweep(one, { trials: 10 }, "one.json"), (e) => e instanceof ConfigError && /one\.json: the grid has 1 lr and 1 gamma/.test(e.message));
+  // the JSON round trip reads what sweep writes
+  assert.equal(parseSweepResult(stringifyResults(one), "r.json").cells.length, 1);
 });

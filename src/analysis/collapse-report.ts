@@ -2,6 +2,7 @@ import type { SweepResult } from "../ensemble/sweep.ts";
 import type { UnitProblem } from "../model/problem.ts";
 import { collapseTest, type CollapseCell, type CollapseTest } from "./collapse.ts";
 import { fmt } from "./regime.ts";
+import { gofPText, referenceText } from "./verdict.ts";
 
 export interface CollapseReport {
   variable: string;
@@ -44,18 +45,18 @@ export function collapseReport(result: SweepResult): CollapseReport {
   const trivial = collapseIsTrivial(result);
   const parts: string[] = [];
   const poly = test.polynomial, eq = test.equalTau;
-  if (poly) parts.push(`logit-polynomial fit in log tau (degree ${poly.degree}, per r0; ${poly.excluded} cells with fewer than 5 collapsed or surviving runs left out): chi2 = ${fmt(poly.chi2)} on ${poly.dof} dof, p = ${pfmt(poly.pValue)}`);
-  if (eq) parts.push(`homogeneity among ${eq.groups} groups of equal tau: chi2 = ${fmt(eq.chi2)} on ${eq.dof} dof, p = ${pfmt(eq.pValue)}`);
+  if (poly) parts.push(`logit-polynomial fit in log tau (degree ${poly.degree}, per r0; every cell, zero counts included): deviance ${fmt(poly.chi2)} on ${poly.dof} dof, ${gofPText(poly)} (${referenceText(poly)})`);
+  if (eq) parts.push(`homogeneity among ${eq.groups} groups of equal tau: deviance ${fmt(eq.chi2)} on ${eq.dof} dof, ${gofPText(eq)} (${referenceText(eq)})`);
   let sentence: string;
   if (test.rejected === null) sentence = `Data collapse onto tau: not testable on this grid (too few cells or distinct tau).`;
   else {
     sentence = `Data collapse of P(T) onto tau = lr^2 sigma^2 T/(B gamma0^2): ${parts.join("; ")}; ` +
       (test.rejected
-        ? `rejected at the ${test.level} level: the cells do not fall on one curve of tau.`
-        : `not rejected at the ${test.level} level: the cells are consistent with one curve of tau.`);
+        ? `rejected at the ${test.level} level${test.level < 0.05 ? " (each of two tests, Bonferroni)" : ""}: the cells do not fall on one curve of tau.`
+        : `not rejected at the ${test.level} level${test.level < 0.05 ? " (each of two tests, Bonferroni)" : ""}: no evidence against one curve of tau on these cells.`);
   }
   if (trivial) {
-    sentence += ` Note: with one B, one T, ${result.template.optimizer.kind} and no weight decay, P depends on lr/gamma0 exactly (scale symmetry), so the collapse onto tau holds by construction here; the test only checks the statistics and the fitted curve. It is informative when B or T vary, or with weight decay or Adam.`;
+    sentence += ` Note: with one B, one T, ${result.template.optimizer.kind} and no weight decay, P depends on lr/gamma0 exactly (scale symmetry), so the collapse onto tau is exact by construction here; the test only checks the statistics and the fitted curve. It is informative when B or T vary, or with weight decay or Adam.`;
   }
   return { variable: "tau = lr^2 sigma^2 T / (B gamma0^2)", test, trivial, sentence };
 }

@@ -8,7 +8,8 @@ import { medianEstimate } from "./median.ts";
 import { boundaryEstimate, controlVariateApplies, driftEstimate } from "./one-step.ts";
 import { probabilityEstimate } from "./probability.ts";
 import { fmt, regimeOf, type Regime } from "./regime.ts";
-import { pooledLine, scalingLines, type LineFit, type PooledFit } from "./scaling.ts";
+import { MULTIPLICITY, pooledLine, scalingLines, type LineFit, type PooledFit } from "./scaling.ts";
+import { summaryRows, type SummaryRow } from "./summary.ts";
 import { cellProblem } from "../config/sweep-config.ts";
 
 export interface FitOptions {
@@ -31,12 +32,26 @@ export interface EstimatorReport {
   lines: LineFit[];
 }
 
+/** How exponents are fitted and judged, as the output states it. */
+export const FIT_RULES = {
+  counts:
+    "P(T) and the one-step P: binomial maximum likelihood (a GLM with the complementary log-log link, log(-log(1 - P)) = a_line + b log x), every cell with a valid run included (k = 0 and k = n too); 95% intervals by profile likelihood; goodness of fit by the deviance against chi-square on cells - lines - 1 dof, replaced by a parametric bootstrap (999 draws from the fitted model, fixed seed) where some cell expects fewer than 5 collapsed or surviving runs",
+  drift: "drift: maximum likelihood for y ~ N(c x^b, se^2) on the linear scale with the sample SEs, every cell included whatever its sign; profile-likelihood interval; chi-square goodness of fit",
+  median: "median: weighted least squares of log median on log x with the SE of log median from its interval, profile (= Wald) interval, chi-square goodness of fit; cells without a median by T are left out",
+  verdicts:
+    "a verdict needs at least 3 cells, a finite exponent and a goodness-of-fit test passed at 5%: 'holds' when the likelihood-ratio test does not reject the law's exponent and the interval excludes 0, 'does not hold' when it rejects it after Holm's correction, 'inconclusive' otherwise; a line whose goodness of fit is rejected after Holm's correction is 'not a power law' (its local exponents are given instead); no standard error is inflated to absorb a misfit",
+  multiplicity: MULTIPLICITY,
+} as const;
+
 export interface FitReport {
   tool: "bn-collapse";
   version: string;
   kind: "fit";
   regime: Regime;
   simulation: { trials: number; seed: string | number; gap: number; seconds: number };
+  /** one row per estimator and axis: the headline fit and the tally of line verdicts */
+  summary: SummaryRow[];
+  rules: typeof FIT_RULES;
   estimators: EstimatorReport[];
   collapse: CollapseReport;
 }
@@ -71,25 +86,34 @@ export function fitSweep(result: SweepResult, options: FitOptions = {}, source =
   const r0Cells = [...new Set(result.cells.map((c) => c.beta / Math.abs(c.gamma)))];
   const driftWhere = `one step at r0 = ${r0Cells.length === 1 ? fmt(r0Cells[0]) : "beta0/|gamma0|"}`;
 
-  const report = (info: EstimatorInfo, method: string, cells: CellEstimate[], at?: string): EstimatorReport => ({
-    info,
-    method,
-    cells,
-    pooled: { lr: pooledLine(info, "lr", cells, regime, at), gamma: pooledLine(info, "gamma", cells, regime, at) },
-    lines: scalingLines(info, cells, regime, at),
-  });
+  const report = (info: EstimatorInfo, method: string, cells: CellEstimate[], where?: string): EstimatorReport =>
+    estimatorReport(info, method, cells, regime, { where, seed });
+  const estimators = [
+    report(ESTIMATORS.probability, "from the sweep's cells: k collapsed of n valid runs per cell", probability),
+    report(ESTIMATORS.median, "from the sweep's Kaplan-Meier curves: median, 95% interval where the band crosses 1/2, SE of log from its width", median),
+    report(ESTIMATORS.drift, `fresh one-step simulation, ${trials} runs per cell, seed ${seed}: mean of s1 - s0, SE from the sample${cv ? " (with the first-order control variate of known mean 0)" : " (no control variate: signal or weight decay present)"}`, drift, driftWhere),
+    report(ESTIMATORS.boundary, `fresh one-step simulation, ${trials} runs per cell, seed ${seed}: k collapsed of n from r0 = threshold + ${gap}`, boundary, where),
+  ];
   return {
     tool: "bn-collapse",
     version: VERSION,
     kind: "fit",
     regime,
     simulation: { trials, seed, gap, seconds },
-    estimators: [
-      report(ESTIMATORS.probability, "from the sweep's cells: p = collapsed/valid, var(log p) = (1-p)/(n p) (delta method)", probability),
-      report(ESTIMATORS.median, "from the sweep's Kaplan-Meier curves: median, 95% interval where the band crosses 1/2, SE of log from its width", median),
-      report(ESTIMATORS.drift, `fresh one-step simulation, ${trials} runs per cell, seed ${seed}: mean of s1 - s0, SE from the sample${cv ? " (with the first-order control variate of known mean 0)" : " (no control variate: signal or weight decay present)"}`, drift, driftWhere),
-      report(ESTIMATORS.boundary, `fresh one-step simulation, ${trials} runs per cell, seed ${seed}: collapsed fraction from r0 = threshold + ${gap}, binomial SE`, boundary, where),
-    ],
+    summary: summaryRows(estimators),
+    rules: FIT_RULES,
+    estimators,
     collapse: collapseReport(result),
+  };
+}
+
+/** One estimator's pooled and line-by-line fits over its cells. */
+export function estimatorReport(info: EstimatorInfo, method: string, cells: CellEstimate[], regime: Regime, options: { where?: string; seed?: string | number } = {}): EstimatorReport {
+  return {
+    info,
+    method,
+    cells,
+    pooled: { lr: pooledLine(info, "lr", cells, regime, options), gamma: pooledLine(info, "gamma", cells, regime, options) },
+    lines: scalingLines(info, cells, regime, options),
   };
 }

@@ -15,6 +15,8 @@ export interface LogisticPolyFit {
   fitted: number[];
   /** Pearson chi-square sum (k - n p)^2 / (n p (1 - p)) over the points */
   pearson: number;
+  /** the binomial deviance 2 sum [k log(k / n p) + (n - k) log((n - k) / n (1 - p))] */
+  deviance: number;
   converged: boolean;
 }
 
@@ -56,7 +58,14 @@ export function fitLogisticPolynomial(points: readonly BinomialPoint[], degree: 
     const v = pt.n * fitted[i] * (1 - fitted[i]);
     return a + (v > 0 ? (pt.k - pt.n * fitted[i]) ** 2 / v : 0);
   }, 0);
-  return { degree, coefficients: beta, centre, scale, fitted, pearson, converged };
+  const deviance = points.reduce((a, pt, i) => a + binomialDeviance(pt.k, pt.n, fitted[i]), 0);
+  return { degree, coefficients: beta, centre, scale, fitted, pearson, deviance, converged };
+}
+
+/** One cell's binomial deviance at fitted probability p (0 log 0 = 0). */
+export function binomialDeviance(k: number, n: number, p: number): number {
+  const term = (x: number, e: number) => (x === 0 ? 0 : x * Math.log(x / e));
+  return Math.max(0, 2 * (term(k, n * p) + term(n - k, n * (1 - p))));
 }
 
 const logit = (p: number) => Math.log(p / (1 - p));

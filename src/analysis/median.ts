@@ -1,7 +1,7 @@
 import type { CellResult } from "../ensemble/sweep.ts";
 import { axesOf } from "./lines.ts";
 import { excludedEstimate, type CellEstimate } from "./estimate.ts";
-import { Z95 } from "./intervals.ts";
+import { Z95 } from "../stats/special.ts";
 
 /**
  * (b) The Kaplan-Meier median first-passage time, with the 95% interval where the curve's pointwise

@@ -7,7 +7,7 @@ import type { UnitProblem } from "../model/problem.ts";
 import { wilsonInterval } from "../stats/binomial.ts";
 import { normalCdf, normalPdf } from "../stats/special.ts";
 import { excludedEstimate, type CellEstimate } from "./estimate.ts";
-import { Z95 } from "./intervals.ts";
+import { Z95 } from "../stats/special.ts";
 
 export interface OneStepOptions {
   seed: string | number;
@@ -34,7 +34,8 @@ export function controlVariateApplies(problem: UnitProblem): boolean {
 /**
  * (c) The per-step drift of the sparsity s = 1 - Phi(r), r = beta/|gamma|, at the cell's initial
  * state: the mean of s1 - s0 over `trials` one-step runs, SE = sample sd / sqrt(n) (of the
- * control-variate-corrected differences where it applies). Positive means toward sparsity.
+ * control-variate-corrected differences where it applies). Positive means toward sparsity; a mean
+ * of either sign is kept (it is fitted on the linear scale), seLog only where it is positive.
  */
 export function driftEstimate(template: UnitProblem, at: Record<Axis, number>, options: OneStepOptions): CellEstimate & { controlVariate: boolean } {
   const problem = oneStep(template, at);
@@ -63,14 +64,13 @@ export function driftEstimate(template: UnitProblem, at: Record<Axis, number>, o
   if (n < 2) return { ...excludedEstimate(at, "fewer than two finite one-step runs"), controlVariate: cv };
   const se = Math.sqrt(m2 / (n - 1) / n);
   const ci95: [number, number] = [mean - Z95 * se, mean + Z95 * se];
-  if (!(mean > 0)) return { ...excludedEstimate(at, `drift ${mean.toPrecision(3)} <= 0`, mean), se, ci95, controlVariate: cv };
-  return { at, value: mean, se, seLog: se / mean, ci95, controlVariate: cv };
+  return { at, value: mean, se, seLog: mean > 0 ? se / mean : null, ci95, controlVariate: cv };
 }
 
 /**
  * (d) The one-step collapse probability from r0 = threshold + gap (gamma0 as in the cell, beta0 =
- * r0 |gamma0|): k collapsed of n, var(log p) = (1 - p) / (n p), Wilson interval. Only for criteria
- * on r (dead, ratio, sparsity).
+ * r0 |gamma0|): k collapsed of n (fitted as counts, k = 0 included), Wilson interval. Only for
+ * criteria on r (dead, ratio, sparsity).
  */
 export function boundaryEstimate(template: UnitProblem, at: Record<Axis, number>, gap: number, options: OneStepOptions): CellEstimate & { r0: number | null } {
   const base = cellProblem(template, at);
@@ -91,7 +91,6 @@ export function boundaryEstimate(template: UnitProblem, at: Record<Axis, number>
   const n = options.trials - bad;
   if (n === 0) return { ...excludedEstimate(at, "every one-step run went non-finite"), r0 };
   const p = k / n;
-  if (k === 0 || k === n) return { ...excludedEstimate(at, `p = ${k === 0 ? 0 : 1}`, p), ci95: wilsonInterval(k, n), r0 };
   const se = Math.sqrt((p * (1 - p)) / n);
-  return { at, value: p, se, seLog: se / p, ci95: wilsonInterval(k, n), r0 };
+  return { at, value: p, se, seLog: p > 0 ? se / p : null, ci95: wilsonInterval(k, n), counts: { k, n }, r0 };
 }

@@ -1,62 +1,160 @@
 import type { EstimatorInfo } from "./estimate.ts";
+import type { ExponentFit, GoodnessOfFit } from "./exponent-fit.ts";
 import type { ScalingAxis } from "./lines.ts";
-import type { LocalExponent, PowerLawFit } from "./regression.ts";
+import { localRange, type LocalExponent } from "./local.ts";
 import { fmt } from "./regime.ts";
 
 /**
- * - "holds": the law's exponent is inside the 95% interval, and the interval excludes 0;
- * - "inconclusive": inside, but the interval also contains 0 (cannot tell the law from no dependence);
- * - "does not hold": outside the interval;
- * - "untestable": fewer than two cells could enter a log.
+ * What a fit lets us say about the law's exponent e (docs/scaling-analysis.md, "Verdicts"):
+ * - "no verdict": fewer than MIN_CELLS cells, no finite exponent, no goodness-of-fit test, or a
+ *   goodness of fit that fails at LEVEL but not after Holm's correction (the power law is doubtful);
+ * - "not a power law": the goodness-of-fit test rejects at LEVEL after Holm's correction;
+ * - otherwise (the power law passes its test at LEVEL, uncorrected) the likelihood-ratio test of e:
+ *   "holds" when it does not reject e and the interval excludes 0; "inconclusive" when it does not
+ *   reject e but the interval contains 0, or rejects e only before Holm's correction; "does not hold"
+ *   when it rejects e after Holm's correction.
+ * So "holds" needs two tests passed without any correction in its favour, and "does not hold" and
+ * "not a power law" need a rejection that survives the correction.
  */
-export type VerdictKind = "holds" | "does not hold" | "inconclusive" | "untestable";
+export type VerdictKind = "holds" | "does not hold" | "inconclusive" | "not a power law" | "no verdict";
+
+export const VERDICT_KINDS: readonly VerdictKind[] = ["holds", "does not hold", "inconclusive", "not a power law", "no verdict"];
+
+/** Every test is at 5%; Holm's correction keeps each family (the lines of one estimator along one axis) at 5% family-wise. */
+export const LEVEL = 0.05;
+/** A power law through two points always fits: a verdict needs at least three cells. */
+export const MIN_CELLS = 3;
 
 const LAW = { lr: "lr^2", gamma: "1/gamma^2" } as const;
 
-/** A goodness-of-fit p below this adds a warning that the points are not on one power law. */
-export const POWER_LAW_P = 0.01;
+export interface VerdictInput {
+  info: EstimatorInfo;
+  axis: ScalingAxis;
+  fit: ExponentFit | null;
+  /** cells that entered the fit, cells on the line(s), and why the others did not */
+  used: number;
+  cells: number;
+  excluded: readonly string[];
+  local: readonly LocalExponent[];
+  /** Holm-adjusted p-values within the family, and the family's size (1: no correction) */
+  gofAdjusted: number | null;
+  lawAdjusted: number | null;
+  family: number;
+  /** why there is no fit, when `fit` is null */
+  noFit?: string;
+  /** a pooled fit: one exponent over several lines */
+  pooled?: boolean;
+}
 
-export function verdictKind(fit: PowerLawFit | null, expected: number): VerdictKind {
-  if (!fit) return "untestable";
+export interface Verdict {
+  kind: VerdictKind;
+  /** the statement after the line's description */
+  sentence: string;
+}
+
+/** The kind alone (the sentence's logic without the words). */
+export function verdictKind(v: Pick<VerdictInput, "fit" | "used" | "gofAdjusted" | "lawAdjusted">): VerdictKind {
+  const fit = v.fit;
+  if (!fit || v.used < MIN_CELLS || fit.slope === null || !fit.gof || !fit.law) return "no verdict";
+  if (fit.gof.pValue < LEVEL) return v.gofAdjusted !== null && v.gofAdjusted < LEVEL ? "not a power law" : "no verdict";
+  if (fit.law.pValue >= LEVEL) return containsZero(fit.ci95) ? "inconclusive" : "holds";
+  return v.lawAdjusted !== null && v.lawAdjusted < LEVEL ? "does not hold" : "inconclusive";
+}
+
+export function verdictOf(v: VerdictInput): Verdict {
+  const kind = verdictKind(v);
+  const fit = v.fit;
+  const e = v.info.expected[v.axis];
+  const law = LAW[v.axis];
+  const what = `${v.info.quantity} here`;
+  const holm = (p: number | null) => (v.family > 1 && p !== null ? `, ${pText(p)} after Holm's correction over ${v.family} lines` : "");
+  const parts: string[] = [fitText(fit, v)];
+  let clause: string;
+  if (!fit) clause = `no verdict: ${v.noFit ?? "nothing to fit"}; the ${law} law is untested for ${what}.`;
+  else if (v.used < MIN_CELLS) clause = `no verdict: ${v.used} cell${v.used === 1 ? "" : "s"} (a power law through two points cannot be tested); the ${law} law is untested for ${what}.`;
+  else if (fit.slope === null) clause = `no verdict: no finite exponent (the data bound it on one side only); the ${law} law is untested for ${what}.`;
+  else if (!fit.gof) clause = `no verdict: no degrees of freedom left for a goodness-of-fit test.`;
+  else if (kind === "not a power law") clause = `not a power law here: ${localText(v.local)}${v.pooled ? "; one exponent over these lines would depend on the grid's range" : ""}. The ${law} law is not tested on ${v.pooled ? "these lines" : "this line"}.`;
+  else if (kind === "no verdict") clause = `no verdict: the power law is doubtful here (goodness of fit ${gofPText(fit.gof)}${holm(v.gofAdjusted)}): ${localText(v.local)}.`;
+  else {
+    const lawP = fit.law!.pValue;
+    if (lawP >= LEVEL) {
+      clause = kind === "holds"
+        ? `the power law fits and the paper's ${e} is inside the 95% interval (likelihood-ratio test of ${e}: ${pText(lawP)}): consistent with the ${law} law for ${what}.`
+        : `the power law fits and the paper's ${e} is inside the 95% interval (${pText(lawP)}), but so is 0: inconclusive for ${what}.`;
+    } else if (kind === "does not hold") {
+      clause = `the power law fits, but the paper's ${e} is outside the 95% interval (likelihood-ratio test of ${e}: ${pText(lawP)}${holm(v.lawAdjusted)}): the ${law} law does not hold for ${what}.`;
+    } else {
+      clause = `the power law fits; the paper's ${e} is outside the unadjusted 95% interval (${pText(lawP)}) but not rejected after Holm's correction over ${v.family} lines (${pText(v.lawAdjusted ?? 1)}): inconclusive for ${what}.`;
+    }
+  }
+  let sentence = `${parts.join(", ")}; ${clause}`;
+  if (v.excluded.length > 0) sentence += ` ${v.excluded.length} of ${v.cells} cells left out (${summarise(v.excluded)}).`;
+  return { kind, sentence };
+}
+
+function containsZero(ci: readonly [number | null, number | null]): boolean {
+  return (ci[0] === null || ci[0] <= 0) && (ci[1] === null || ci[1] >= 0);
+}
+
+/** "exponent 2.3 [2.05, 2.6], 6 cells, deviance 3.1 on 4 dof, p = 0.54 (chi-square)" */
+function fitText(fit: ExponentFit | null, v: VerdictInput): string {
+  if (!fit) return "no exponent";
+  const parts = [`exponent ${exponentText(fit)}`, `${v.used} cell${v.used === 1 ? "" : "s"}`];
+  if (fit.gof) parts.push(gofText(fit.gof, fit.family));
+  return parts.join(", ");
+}
+
+export function exponentText(fit: ExponentFit): string {
   const [lo, hi] = fit.ci95;
-  if (expected < lo || expected > hi) return "does not hold";
-  return lo <= 0 && hi >= 0 ? "inconclusive" : "holds";
+  if (fit.slope === null) {
+    if (fit.unbounded === "above") return `unbounded above (95% bound: > ${lo === null ? "-40" : fmt(lo)})`;
+    if (fit.unbounded === "below") return `unbounded below (95% bound: < ${hi === null ? "40" : fmt(hi)})`;
+    return "undetermined";
+  }
+  return `${fmt(fit.slope)} ${intervalText(fit.ci95)}`;
 }
 
-/** The sentence after the line's description and exponent. */
-export function verdictSentence(info: EstimatorInfo, axis: ScalingAxis, fit: PowerLawFit | null, local: readonly LocalExponent[], counts: { used: number; cells: number; excluded: string[] }): string {
-  const e = info.expected[axis];
-  const law = LAW[axis];
-  const what = `${info.quantity} here`;
-  const kind = verdictKind(fit, e);
-  let s: string;
-  switch (kind) {
-    case "untestable":
-      return `cannot be fitted: ${counts.used} of ${counts.cells} cells can enter a log (${summarise(counts.excluded)}); the ${law} law is untested for ${what}.`;
-    case "does not hold":
-      s = `the paper's ${e} is outside the 95% interval: the ${law} law does not hold for ${what}.`;
-      break;
-    case "inconclusive":
-      s = `the paper's ${e} is inside the 95% interval, but so is 0: inconclusive for ${what}.`;
-      break;
-    case "holds":
-      s = `the paper's ${e} is inside the 95% interval: consistent with the ${law} law for ${what}.`;
-      break;
-  }
-  if (fit && fit.pValue !== null && fit.pValue < POWER_LAW_P && local.length > 1) {
-    const slopes = local.map((l) => l.slope);
-    s += ` The points are not on one power law (chi2/dof = ${fmt(fit.chi2PerDof!)}, p = ${fit.pValue.toExponential(1)}): local exponents run from ${fmt(Math.min(...slopes))} to ${fmt(Math.max(...slopes))}.`;
-  }
-  if (counts.excluded.length > 0) s += ` ${counts.excluded.length} of ${counts.cells} cells excluded (${summarise(counts.excluded)}).`;
-  return s;
+export function intervalText([lo, hi]: readonly [number | null, number | null]): string {
+  return `${lo === null ? "(-inf" : `[${fmt(lo)}`}, ${hi === null ? "+inf)" : `${fmt(hi)}]`}`;
 }
 
-/** "p = 0 x3, p = 1 x1" */
+export function gofText(g: GoodnessOfFit, family: ExponentFit["family"]): string {
+  const stat = family === "binomial" ? "deviance" : "chi2";
+  return `${stat} ${fmt(g.statistic)} on ${g.dof} dof, ${gofPText(g)} (${referenceText(g)})`;
+}
+
+/** "parametric bootstrap, 999 draws; chi-square would give 3e-5" */
+export function referenceText(g: { reference: string; draws?: number; chiSquareP: number }): string {
+  return g.reference === "chi-square" ? "chi-square" : `parametric bootstrap, ${g.draws} draws; chi-square would give ${pValueText(g.chiSquareP)}`;
+}
+
+/** "p = 0.03"; a bootstrap with no draw as large as the data gives "p <= 0.001" (1/(draws + 1)). */
+export function gofPText(g: { pValue: number; exceeded?: number }): string {
+  return g.exceeded === 0 ? `p <= ${fmt(g.pValue)}` : pText(g.pValue);
+}
+
+export function pText(p: number): string {
+  return p < 1e-16 ? "p < 1e-16" : `p = ${pValueText(p)}`;
+}
+
+export function pValueText(p: number): string {
+  if (p < 1e-16) return "< 1e-16";
+  return p >= 0.001 ? fmt(p) : p.toExponential(1);
+}
+
+/** "local exponents from 0.25 to 7.7 (and 2 one-sided bounds where a cell had no collapse)" */
+export function localText(local: readonly LocalExponent[]): string {
+  const r = localRange(local);
+  if (!r) return local.length ? "no finite local exponent" : "no local exponents";
+  const extra = [r.bounds ? `${r.bounds} one-sided bound${r.bounds > 1 ? "s" : ""}` : "", r.empty ? `${r.empty} pair${r.empty > 1 ? "s" : ""} without information` : ""].filter(Boolean);
+  const range = r.min === r.max ? `a local exponent of ${fmt(r.min)}` : `local exponents from ${fmt(r.min)} to ${fmt(r.max)}`;
+  return `${range}${extra.length ? ` (and ${extra.join(", ")})` : ""}`;
+}
+
+/** "no median by T x3, every trajectory went non-finite" */
 function summarise(reasons: readonly string[]): string {
   const counts = new Map<string, number>();
-  for (const r of reasons) {
-    const key = r.startsWith("drift ") ? "drift <= 0" : r;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   return [...counts].map(([r, n]) => (n > 1 ? `${r} x${n}` : r)).join(", ") || "none";
 }

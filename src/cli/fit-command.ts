@@ -8,8 +8,10 @@ import { parseArgs, type FlagSpec } from "./args.ts";
 import { choiceFlag, numberFlag } from "./flag-values.ts";
 
 export const FIT_HELP = `bn-collapse fit: scaling exponents of a sweep's result in lr and in gamma, for four estimators,
-each with a 95% interval and a verdict against the paper's law (P ~ lr^2/gamma^2), and a test of
-the data collapse onto tau = lr^2 sigma^2 T/(B gamma0^2). Method: docs/scaling-analysis.md.
+each with a 95% profile-likelihood interval, a goodness-of-fit test of the power law and a verdict
+against the paper's law (P ~ lr^2/gamma^2), and a test of the data collapse onto
+tau = lr^2 sigma^2 T/(B gamma0^2). It prints a summary table first, then every line of the grid.
+Method: docs/scaling-analysis.md.
 
 Usage: bn-collapse fit RESULTS.json [--trials N] [--gap D] [--format text|json]
 
@@ -18,6 +20,10 @@ Usage: bn-collapse fit RESULTS.json [--trials N] [--gap D] [--format text|json]
   (c) the per-step sparsity drift at the initial r   fresh one-step runs    expected +2 (lr), -2 (gamma)
   (d) the one-step collapse probability from         fresh one-step runs    expected +2 (lr), -2 (gamma)
       r0 = threshold + gap
+
+(a) and (d) are binomial maximum-likelihood fits (complementary log-log link) of every cell,
+zero and full counts included; (c) is fitted on the linear scale, (b) on the log scale. A verdict
+needs 3 cells and a passed goodness-of-fit test; line verdicts are Holm-corrected per axis.
 
   --trials N     one-step runs per cell for (c) and (d), with the sweep's seed   [${DEFAULT_FIT_TRIALS}]
   --gap D        r0 - threshold for (d), in units of r = beta/|gamma|            [${DEFAULT_GAP}]

@@ -8,11 +8,15 @@ import type { ProbabilityPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
 import { describeConfig, fmt } from "./caption.ts";
 import { estimatorName, exponentRows, exponentText, headline, verdictText } from "./exponent-rows.ts";
+import { gofText } from "../analysis/verdict.ts";
+import { localEntry } from "../analysis/text.ts";
+
+const MULTIPLICITY_SHORT = "verdicts Holm-corrected over the γ₀ lines";
 import type { Experiment } from "./types.ts";
 
 /** How the exponents are fitted, in one sentence (docs/scaling-analysis.md). */
 const FIT_METHOD =
-  "Exponents by src/analysis (as `bn-collapse fit`): weighted log-log least squares, weights 1/var(log y) by the delta method, the SE inflated by √(χ²/dof) when the points scatter more than their errors (then a Student-t interval); cells with P = 0 or 1 cannot enter a log and are left out";
+  "Exponents by src/analysis (as `bn-collapse fit`, docs/scaling-analysis.md): for P, binomial maximum likelihood with the complementary log-log link (log(−log(1 − P)) linear in log η), every cell included (P = 0 and P = 1 too), 95% profile-likelihood intervals, the deviance as goodness of fit (χ², or a parametric bootstrap where a cell expects fewer than 5 collapsed or surviving runs); a verdict needs 3 cells and a passed goodness of fit, line verdicts are Holm-corrected per axis, and where the power law is rejected only the local exponents are quoted";
 
 const groupBy = <T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> => {
   const m = new Map<K, T[]>();
@@ -37,15 +41,15 @@ export function buildProbabilityVsLr(exp: Experiment, result: SweepResult, fit: 
   });
   const e = probabilityOf(fit);
   const lines = e.lines.filter((l) => l.axis === "lr");
-  const perGamma = lines.map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${exponentText(l)} (${l.used} of ${l.cells} cells${l.verdict === "untestable" ? "" : `; ${l.verdict}`})`);
-  const local = lines.filter((l) => l.local.length > 0).map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${l.local.map((x) => fmt(x.slope)).join(", ")}`);
+  const perGamma = lines.map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${exponentText(l)} (${l.used} cells${l.fit?.gof ? `; ${gofText(l.fit.gof, l.fit.family)}` : ""}; ${l.verdict})`);
+  const local = lines.filter((l) => l.local.length > 0).map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${l.local.map(localEntry).join(", ")}`);
   return {
     figure: { name: exp.id, spec, rows: points },
     simulated: [describeConfig(result.config)],
     measured: [
-      `Exponent of η in P(T) per γ₀: ${perGamma.join("; ") || "none (fewer than two values of η)"}.`,
+      `Exponent of η in P(T) per γ₀ (${MULTIPLICITY_SHORT}): ${perGamma.join("; ") || "none (fewer than two values of η)"}.`,
       `Pooled over γ₀: ${verdictText(e, "lr") ?? "no pooled fit"}`,
-      `Local exponents between neighbouring η (smallest η first): ${local.join("; ") || "none (fewer than two usable cells on every line)"}.`,
+      `Local exponents between neighbouring η with 95% profile intervals (smallest η first; a one-sided bound where a cell had no collapse): ${local.join("; ") || "none (fewer than two usable cells on every line)"}.`,
       `${FIT_METHOD}.`,
       ...(anchor ? [`Dashed: a line of slope 2 through the cell closest to P = 0.1 (η = ${anchor.lr}, γ₀ = ${anchor.gamma}), for reference only.`] : []),
       ...nonFiniteNote(result),
@@ -68,7 +72,7 @@ export function buildHeatmap(exp: Experiment, result: SweepResult, fit: FitRepor
     simulated: [describeConfig(result.config)],
     measured: [
       sentences.length ? `Cells with (nearly) equal η/γ₀, where the law predicts equal P: ${sentences.join("; ")}.` : "No two cells share η/γ₀ with any collapse.",
-      `Pooled exponents of P(T) (src/analysis): ${exponentText(headline(e, "lr"))} in η (law: +2), ${exponentText(headline(e, "gamma"))} in γ₀ (law: −2); verdicts: ${headline(e, "lr")?.verdict ?? "untestable"} / ${headline(e, "gamma")?.verdict ?? "untestable"} (see the exponents figure).`,
+      `Pooled exponents of P(T) (src/analysis): in η (law: +2) ${exponentText(headline(e, "lr"))}, verdict: ${headline(e, "lr")?.verdict ?? "no verdict"}; in γ₀ (law: −2) ${exponentText(headline(e, "gamma"))}, verdict: ${headline(e, "gamma")?.verdict ?? "no verdict"} (see the exponents figure).`,
       ...collapseSentences(fit),
       ...nonFiniteNote(result),
     ],
@@ -91,10 +95,11 @@ function collapseSentences(fit: FitReport): string[] {
 
 export function buildExponents(exp: Experiment, result: SweepResult, fit: FitReport): Built {
   const rows = exponentRows(fit);
-  const clipped = rows.some((r) => (r.lo !== null && r.lo < -EXPONENT_AXIS_LIMIT) || (r.hi !== null && r.hi > EXPONENT_AXIS_LIMIT));
+  const beyond = (v: number | null | undefined) => v != null && Math.abs(v) > EXPONENT_AXIS_LIMIT;
+  const clipped = rows.some((r) => beyond(r.lo) || beyond(r.hi) || beyond(r.localLo) || beyond(r.localHi));
   const spec = exponentsSpec(rows, {
     title: exp.title,
-    subtitle: `pooled over the grid's lines; bars: 95% intervals${clipped ? `, clipped at ±${EXPONENT_AXIS_LIMIT}` : ""}; ◇ differs for (b): a time scales as γ₀²/η²`,
+    subtitle: `pooled over the grid's lines; bars: 95% profile intervals${clipped ? `, clipped at ±${EXPONENT_AXIS_LIMIT}` : ""}; dashed: range of local exponents where the power law is rejected; ◇: the law (a time scales as γ₀²/η²)`,
     emptyNote: "the grid has fewer than two values of η and of γ₀",
   });
   const sim = fit.simulation;

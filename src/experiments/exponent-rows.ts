@@ -1,40 +1,50 @@
 import type { EstimatorReport, FitReport } from "../analysis/fit-sweep.ts";
-import type { LineFit, PooledFit } from "../analysis/scaling.ts";
 import type { ScalingAxis } from "../analysis/lines.ts";
+import { localRange } from "../analysis/local.ts";
+import type { LineFit, PooledFit } from "../analysis/scaling.ts";
+import { ESTIMATOR_TAG, headline } from "../analysis/summary.ts";
+import { EXPONENT_LIMIT } from "../analysis/exponent-fit.ts";
+import { exponentText as fitExponentText } from "../analysis/verdict.ts";
 import type { ExponentEstimate } from "../plot/data.ts";
-import { fmt } from "./caption.ts";
 
-/** The estimators' tags in docs/scaling-analysis.md. */
-export const ESTIMATOR_TAG = { probability: "(a)", median: "(b)", drift: "(c)", boundary: "(d)" } as const;
+export { ESTIMATOR_TAG, headline };
 
 export const estimatorName = (e: EstimatorReport) => `${ESTIMATOR_TAG[e.info.id]} ${e.info.label}`;
 
 /**
- * The headline fit of an estimator along an axis: the pooled fit over every line of the grid (one
- * exponent, an intercept per line), or the single line's fit when the grid has only one line.
+ * One row per estimator and axis for the exponents figure: the headline fit's exponent and 95%
+ * interval (an unbounded end drawn at +-EXPONENT_LIMIT, beyond the axis), its verdict, and where the
+ * power law is rejected the range of the local exponents.
  */
-export function headline(e: EstimatorReport, axis: ScalingAxis): PooledFit | LineFit | null {
-  const pooled = e.pooled[axis];
-  if (pooled) return pooled;
-  const lines = e.lines.filter((l) => l.axis === axis);
-  return lines.length === 1 ? lines[0] : null;
-}
-
-/** One row per estimator and axis for the exponents figure. */
 export function exponentRows(fit: FitReport): ExponentEstimate[] {
   return (["lr", "gamma"] as const).flatMap((axis) =>
     fit.estimators.flatMap((e) => {
       const h = headline(e, axis);
       if (!h) return [];
       const f = h.fit;
-      return [{ estimator: estimatorName(e), param: axis, value: f?.slope ?? null, lo: f?.ci95[0] ?? null, hi: f?.ci95[1] ?? null, expected: h.expected, verdict: h.verdict }];
+      const finite = f !== null && f.slope !== null;
+      const row: ExponentEstimate = {
+        estimator: estimatorName(e),
+        param: axis,
+        value: finite ? f!.slope : null,
+        lo: finite ? (f!.ci95[0] ?? -EXPONENT_LIMIT) : null,
+        hi: finite ? (f!.ci95[1] ?? EXPONENT_LIMIT) : null,
+        expected: h.expected,
+        verdict: h.verdict,
+      };
+      const r = localRange(h.local);
+      if (h.verdict === "not a power law" && r) {
+        row.localLo = r.min;
+        row.localHi = r.max;
+      }
+      return [row];
     }),
   );
 }
 
 /** "2.1 [1.8, 2.4]" or "no fit". */
 export function exponentText(h: PooledFit | LineFit | null): string {
-  return h?.fit ? `${fmt(h.fit.slope)} [${fmt(h.fit.ci95[0])}, ${fmt(h.fit.ci95[1])}]` : "no fit";
+  return h?.fit ? fitExponentText(h.fit) : "no fit";
 }
 
 /** The sentence (with its verdict) of src/analysis for an estimator's headline fit along an axis. */

@@ -34,8 +34,8 @@ export interface PredictedPoint {
   curve?: string;
 }
 
-/** Whether an exponent's 95% interval contains the law's value (src/analysis/verdict.ts). */
-export type ExponentVerdict = "holds" | "does not hold" | "inconclusive" | "untestable";
+/** What a fit says about the law's exponent (src/analysis/verdict.ts). */
+export type ExponentVerdict = "holds" | "does not hold" | "inconclusive" | "not a power law" | "no verdict";
 
 /**
  * A fitted scaling exponent of one estimator, e.g. d log P / d log lr, with its 95% interval (null
@@ -51,6 +51,9 @@ export interface ExponentEstimate {
   /** the exponent the law implies for this estimator (+2 / -2; -2 / +2 for a time) */
   expected: number;
   verdict: ExponentVerdict;
+  /** where the power law is rejected: the range of the local exponents between neighbouring cells, drawn instead of the interval */
+  localLo?: number | null;
+  localHi?: number | null;
 }
 
 /** A Kaplan-Meier survival curve of the first-passage time, with pointwise 95% bands. */

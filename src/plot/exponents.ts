@@ -7,9 +7,9 @@ export const PAPER_EXPONENT = { lr: 2, gamma: -2 } as const;
 
 const PARAM_TITLE = { lr: "exponent of η", gamma: "exponent of γ₀" } as const;
 
-/** Verdict colours: agreement blue, disagreement vermillion, "cannot tell" grey. */
-const VERDICTS: ExponentVerdict[] = ["holds", "inconclusive", "does not hold"];
-const VERDICT_COLORS = [OKABE_ITO[0], "#999999", OKABE_ITO[3]];
+/** Verdict colours: agreement blue, disagreement vermillion, "cannot tell" grey, no power law orange, no verdict light grey. */
+const VERDICTS: ExponentVerdict[] = ["holds", "inconclusive", "does not hold", "not a power law", "no verdict"];
+const VERDICT_COLORS = [OKABE_ITO[0], "#999999", OKABE_ITO[3], OKABE_ITO[1], "#c8c8c8"];
 
 /** Intervals wider than this are clipped at the panel's edge (the figure's subtitle should say so). */
 export const EXPONENT_AXIS_LIMIT = 8;
@@ -17,7 +17,9 @@ export const EXPONENT_AXIS_LIMIT = 8;
 /**
  * One row per estimator, one panel per parameter (η, γ₀): the fitted exponent with its 95% interval,
  * coloured by the verdict, and the law's exponent for that estimator as an open diamond (it differs
- * between estimators: a time scales as γ₀²/η²). A row with nothing fitted says "no fit" under its line.
+ * between estimators: a time scales as γ₀²/η²). Where the power law is rejected no exponent is drawn:
+ * a dashed bar spans the local exponents between neighbouring cells instead. A row with nothing
+ * fitted says "no fit" under its line.
  */
 export function exponentsSpec(estimates: readonly ExponentEstimate[], options: { title: string; subtitle?: string; emptyNote?: string }): TopLevelSpec {
   if (estimates.length === 0) return nothingToShow(options.title, options.emptyNote ?? "no exponent could be fitted");
@@ -27,9 +29,16 @@ export function exponentsSpec(estimates: readonly ExponentEstimate[], options: {
   const color = { field: "verdict", type: "nominal", title: "verdict (95%)", scale: { domain: VERDICTS, range: VERDICT_COLORS }, legend: { orient: "bottom", direction: "horizontal" } } as const;
   const shape = { field: "what", type: "nominal", title: null, scale: { domain: ["the law's exponent"], range: ["diamond"] }, legend: { orient: "bottom" } } as const;
   const panel = (param: "lr" | "gamma", first: boolean) => {
-    const rows = estimates.filter((e) => e.param === param).map((e) => ({ ...e, what: "the law's exponent", note: e.value === null ? "no fit" : null }));
-    const fitted = rows.filter((e) => e.value !== null && e.lo !== null && e.hi !== null);
-    const values = [0, ...rows.map((e) => e.expected), ...fitted.flatMap((e) => [e.lo!, e.hi!])].map((v) => Math.max(-EXPONENT_AXIS_LIMIT, Math.min(EXPONENT_AXIS_LIMIT, v)));
+    const spans = estimates
+      .filter((e) => e.param === param && e.verdict === "not a power law" && e.localLo != null && e.localHi != null)
+      .map((e) => ({ ...e, what: "the law's exponent" }));
+    const rows = estimates
+      .filter((e) => e.param === param)
+      .map((e) => ({ ...e, what: "the law's exponent", note: spans.some((s) => s.estimator === e.estimator) ? "not a power law: local exponents" : e.value === null ? "no fit" : null }));
+    const fitted = rows.filter((e) => e.value !== null && e.lo !== null && e.hi !== null && e.verdict !== "not a power law");
+    const values = [0, ...rows.map((e) => e.expected), ...fitted.flatMap((e) => [e.lo!, e.hi!]), ...spans.flatMap((e) => [e.localLo!, e.localHi!])].map((v) =>
+      Math.max(-EXPONENT_AXIS_LIMIT, Math.min(EXPONENT_AXIS_LIMIT, v)),
+    );
     const lo = Math.min(...values), hi = Math.max(...values);
     const pad = 0.08 * (hi - lo || 1);
     const domain = [lo - pad, hi + pad];
@@ -41,6 +50,11 @@ export function exponentsSpec(estimates: readonly ExponentEstimate[], options: {
       layer: [
         { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#bbbbbb" }, encoding: { x: { ...x, field: "zero" } } },
         { data: { values: fitted }, mark: { type: "rule", strokeWidth: 2, clip: true }, encoding: { y, x: { ...x, field: "lo" }, x2: { field: "hi" }, color } },
+        {
+          data: { values: spans },
+          mark: { type: "rule", strokeWidth: 2.5, strokeDash: [5, 3], clip: true },
+          encoding: { y, x: { ...x, field: "localLo" }, x2: { field: "localHi" }, color, tooltip: [{ field: "estimator" }, { field: "localLo" }, { field: "localHi" }, { field: "verdict" }] },
+        },
         {
           data: { values: fitted },
           mark: { type: "point", filled: true, size: 50, clip: true },
