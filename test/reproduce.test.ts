@@ -33,7 +33,21 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
     assert.ok(drift[0].split(",").includes("predicted") && drift.length > 5, "drift lacks the analytic line");
     const exps = readFileSync(join(dir, "exponents.csv"), "utf8");
     for (const e of ["(a) P(T)", "(b) median first passage", "(c) sparsity drift", "(d) one-step P near the boundary"]) assert.ok(exps.includes(e), `exponents lacks ${e}`);
-    assert.match(index, /the paper's -?2 is (inside|outside) the 95% interval|cannot be fitted/);
+    assert.match(index, /the paper's -?2 is (inside|outside) the (unadjusted )?95% interval|not a power law here|no verdict/);
+    // the findings of a run outside figures/ go next to its figures, never to docs/findings.md
+    const findings = readFileSync(join(dir, "findings.md"), "utf8");
+    assert.match(findings, /^# Findings: does the lr²\/γ₀² law hold\?/);
+    assert.match(findings, /quick set/);
+    // a row (estimator, regime, figure, axis, law, exponent, cells, goodness of fit, verdict, where, its lines)
+    // whose goodness of fit has p < 0.01 claims neither "holds" nor "consistent"
+    let rows = 0;
+    for (const row of findings.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| estimator") && !l.startsWith("| ---"))) {
+      const cols = row.split(" | ");
+      const p = /on \d+ dof, p (?:=|<=|<) ([\d.e+-]+)/.exec(cols[7]);
+      rows++;
+      if (p && Number(p[1]) < 0.01) assert.doesNotMatch(cols.slice(0, 10).join(" | "), /holds|consistent/, row);
+    }
+    assert.ok(rows > 10, `${rows} findings`);
     const png = readFileSync(join(dir, "p-vs-lr.png"));
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
 

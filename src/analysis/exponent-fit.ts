@@ -133,8 +133,16 @@ function minimiseProfile(lines: readonly PreparedLine[]): Minimum {
   if (k === n) return { slope: null, unbounded: "above", value: fs[n], at: bs[n] };
   const b = goldenSection((x) => profileValue(lines, x), bs[k - 1], bs[k + 1]);
   const value = profileValue(lines, b);
-  return value <= fs[k] ? { slope: b, unbounded: null, value, at: b } : { slope: bs[k], unbounded: null, value: fs[k], at: bs[k] };
+  const best = value <= fs[k] ? { slope: b, unbounded: null, value, at: b } : { slope: bs[k], unbounded: null, value: fs[k], at: bs[k] };
+  // A minimum the data cannot tell from an edge (the objective there within FLAT of it) is the
+  // flat tail of an unbounded estimate, e.g. one cell with collapses and its neighbours none.
+  if (fs[n] - best.value <= FLAT) return { slope: null, unbounded: "above", value: fs[n], at: bs[n] };
+  if (fs[0] - best.value <= FLAT) return { slope: null, unbounded: "below", value: fs[0], at: bs[0] };
+  return best;
 }
+
+/** Differences of the objective (a likelihood-ratio statistic) below this are no information. */
+const FLAT = 1e-6;
 
 function goldenSection(f: (x: number) => number, lo: number, hi: number): number {
   const g = (Math.sqrt(5) - 1) / 2;

@@ -20,6 +20,8 @@ export interface FitOptions {
 }
 
 export const DEFAULT_FIT_TRIALS = 2000;
+/** Names the analysis whose report a cache may hold: change it whenever the report's numbers or sentences change. */
+export const ANALYSIS_REVISION = "binomial GLM (cloglog) with profile intervals, deviance GOF with bootstrap, Holm-corrected verdicts (issue 12)";
 export const DEFAULT_GAP = 0.05;
 
 export interface EstimatorReport {

@@ -84,11 +84,31 @@ export function scalingLines(info: EstimatorInfo, estimates: readonly CellEstima
 }
 
 export function linesOfAxis(info: EstimatorInfo, axis: ScalingAxis, estimates: readonly CellEstimate[], regime: Regime, options: ScalingOptions = {}): LineFit[] {
+  const members = linesAlong(estimates, axis).map((line) => {
+    const xs = line.items.map((e) => e.at[axis]);
+    const setting = settingText(regime, line.fixed, !info.simulated) + (options.where ? `, ${options.where}` : "");
+    const head = `${info.label} vs ${axis} at ${fixedText(axis, line.fixed)}, ${axis} in [${fmt(xs[0])}, ${fmt(xs[xs.length - 1])}], ${setting}`;
+    return { line, head, key: `${options.seed ?? ""}/${info.id}/${axis}/${keyOf(line.fixed)}` };
+  });
+  return fitLineFamily(info, axis, members);
+}
+
+/** A line to fit in a family: its cells, the description its sentence starts with, and its bootstrap key. */
+export interface FamilyMember {
+  line: Line<CellEstimate>;
+  head: string;
+  key: string;
+}
+
+/**
+ * Fits each member line on its own and judges them as one family: Holm's correction runs over the
+ * members' goodness-of-fit tests, then over the law tests of those that pass. The members can come
+ * from one grid (the lines along an axis) or from several sweeps (variants of one figure).
+ */
+export function fitLineFamily(info: EstimatorInfo, axis: ScalingAxis, members: readonly FamilyMember[]): LineFit[] {
   const expected = info.expected[axis];
-  const prepared = linesAlong(estimates, axis).map((l) => prepare(info, axis, l));
-  const fits = prepared.map((p) =>
-    fitExponent([p.obs], { expected, bootstrap: { key: `${options.seed ?? ""}/${info.id}/${axis}/${keyOf(p.line.fixed)}` } }),
-  );
+  const prepared = members.map((m) => prepare(info, axis, m.line));
+  const fits = prepared.map((p, i) => fitExponent([p.obs], { expected, bootstrap: { key: members[i].key } }));
   const gofP = fits.map((f, i) => (f && f.slope !== null && f.gof && prepared[i].obs.length >= 3 ? f.gof.pValue : null));
   const gofAdj = holmAdjust(gofP);
   const lawP = fits.map((f, i) => (gofP[i] !== null && gofP[i]! >= LEVEL && f!.law ? f!.law.pValue : null));
@@ -101,8 +121,6 @@ export function linesOfAxis(info: EstimatorInfo, axis: ScalingAxis, estimates: r
     const local = localExponents(obs);
     const xs = line.items.map((e) => e.at[axis]);
     const range: [number, number] = [xs[0], xs[xs.length - 1]];
-    const setting = settingText(regime, line.fixed, !info.simulated) + (options.where ? `, ${options.where}` : "");
-    const head = `${info.label} vs ${axis} at ${fixedText(axis, line.fixed)}, ${axis} in [${fmt(range[0])}, ${fmt(range[1])}], ${setting}`;
     const adjusted = { gof: gofAdj[i], law: lawAdj[i], family: lawP[i] !== null ? lawFamily : family };
     const v = verdictOf({
       info, axis, fit, used: obs.length, cells: line.items.length, excluded: excluded.map((e) => e.reason), local,
@@ -110,7 +128,7 @@ export function linesOfAxis(info: EstimatorInfo, axis: ScalingAxis, estimates: r
     });
     return {
       estimator: info.id, axis, fixed: line.fixed, range, cells: line.items.length, used: obs.length, excluded, fit, local, expected, adjusted,
-      verdict: v.kind, sentence: `${head}: ${v.sentence}`,
+      verdict: v.kind, sentence: `${members[i].head}: ${v.sentence}`,
     };
   });
 }

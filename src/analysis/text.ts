@@ -63,20 +63,33 @@ function tallyText(verdicts: readonly string[]): string {
   return [...counts].map(([k, n]) => `${n} ${k}`).join(", ");
 }
 
-/** The summary as an aligned plain-text table. */
-export function summaryTable(rows: readonly SummaryRow[]): string[] {
-  const header = ["estimator", "axis", "law", "exponent", "95% interval", "cells", "goodness of fit", "verdict", "lines"];
-  const body = rows.map((r) => [
+/**
+ * One summary row as table cells: estimator, axis, law, exponent, 95% interval, cells, goodness of
+ * fit, verdict, line verdicts. Where the power law is rejected the exponent cell gives the range of
+ * the local exponents instead (one exponent of a bending curve is not a result).
+ */
+export function summaryCells(r: SummaryRow): string[] {
+  const rejected = r.verdict === "not a power law";
+  const exponent = rejected
+    ? r.local ? `local ${fmt(r.local[0])} to ${fmt(r.local[1])}` : "-"
+    : r.exponent === null ? (r.ci95 ? (r.ci95[0] !== null ? `> ${fmt(r.ci95[0])}` : `< ${fmt(r.ci95[1]!)}`) : "-") : fmt(r.exponent);
+  return [
     r.estimator,
     r.axis,
     signed(r.expected),
-    r.exponent === null ? (r.ci95 ? (r.ci95[0] !== null ? `> ${fmt(r.ci95[0])}` : `< ${fmt(r.ci95[1]!)}`) : "-") : fmt(r.exponent),
-    r.ci95 && r.exponent !== null ? intervalText(r.ci95) : "-",
+    exponent,
+    r.ci95 && r.exponent !== null && !rejected ? intervalText(r.ci95) : "-",
     `${r.used}/${r.cells}`,
     r.gof ? `${fmt(r.gof.statistic)}/${r.gof.dof} dof, ${gofPText(r.gof)}${r.gof.reference === "chi-square" ? "" : " (bootstrap)"}` : "-",
-    r.verdict === "not a power law" && r.local ? `not a power law (local ${fmt(r.local[0])} to ${fmt(r.local[1])})` : r.verdict,
+    r.verdict,
     tallyText(Object.entries(r.lineVerdicts).flatMap(([k, n]) => Array(n).fill(k))),
-  ]);
+  ];
+}
+
+/** The summary as an aligned plain-text table. */
+export function summaryTable(rows: readonly SummaryRow[]): string[] {
+  const header = ["estimator", "axis", "law", "exponent", "95% interval", "cells", "goodness of fit", "verdict", "lines"];
+  const body = rows.map(summaryCells);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => "  " + cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)];

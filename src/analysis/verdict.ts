@@ -10,9 +10,9 @@ import { fmt } from "./regime.ts";
  *   goodness of fit that fails at LEVEL but not after Holm's correction (the power law is doubtful);
  * - "not a power law": the goodness-of-fit test rejects at LEVEL after Holm's correction;
  * - otherwise (the power law passes its test at LEVEL, uncorrected) the likelihood-ratio test of e:
- *   "holds" when it does not reject e and the interval excludes 0; "inconclusive" when it does not
- *   reject e but the interval contains 0, or rejects e only before Holm's correction; "does not hold"
- *   when it rejects e after Holm's correction.
+ *   "holds" when it does not reject e and the interval is bounded and excludes 0; "inconclusive" when
+ *   it does not reject e but the interval contains 0 or is open on one side, or when it rejects e
+ *   only before Holm's correction; "does not hold" when it rejects e after Holm's correction.
  * So "holds" needs two tests passed without any correction in its favour, and "does not hold" and
  * "not a power law" need a rejection that survives the correction.
  */
@@ -57,7 +57,7 @@ export function verdictKind(v: Pick<VerdictInput, "fit" | "used" | "gofAdjusted"
   const fit = v.fit;
   if (!fit || v.used < MIN_CELLS || fit.slope === null || !fit.gof || !fit.law) return "no verdict";
   if (fit.gof.pValue < LEVEL) return v.gofAdjusted !== null && v.gofAdjusted < LEVEL ? "not a power law" : "no verdict";
-  if (fit.law.pValue >= LEVEL) return containsZero(fit.ci95) ? "inconclusive" : "holds";
+  if (fit.law.pValue >= LEVEL) return containsZero(fit.ci95) || fit.ci95[0] === null || fit.ci95[1] === null ? "inconclusive" : "holds";
   return v.lawAdjusted !== null && v.lawAdjusted < LEVEL ? "does not hold" : "inconclusive";
 }
 
@@ -74,14 +74,26 @@ export function verdictOf(v: VerdictInput): Verdict {
   else if (v.used < MIN_CELLS) clause = `no verdict: ${v.used} cell${v.used === 1 ? "" : "s"} (a power law through two points cannot be tested); the ${law} law is untested for ${what}.`;
   else if (fit.slope === null) clause = `no verdict: no finite exponent (the data bound it on one side only); the ${law} law is untested for ${what}.`;
   else if (!fit.gof) clause = `no verdict: no degrees of freedom left for a goodness-of-fit test.`;
-  else if (kind === "not a power law") clause = `not a power law here: ${localText(v.local)}${v.pooled ? "; one exponent over these lines would depend on the grid's range" : ""}. The ${law} law is not tested on ${v.pooled ? "these lines" : "this line"}.`;
-  else if (kind === "no verdict") clause = `no verdict: the power law is doubtful here (goodness of fit ${gofPText(fit.gof)}${holm(v.gofAdjusted)}): ${localText(v.local)}.`;
+  else if (kind === "not a power law" || kind === "no verdict") {
+    // the verdict first: the single exponent of a rejected power law describes no cell, so it comes last, marked as such
+    const cells = `${v.used} cells, ${gofText(fit.gof, fit.family)}${holm(v.gofAdjusted)}`;
+    const lead = kind === "not a power law" ? "not a power law here" : "no verdict: the power law is doubtful here";
+    const scope = v.pooled ? "these lines" : "this line";
+    return {
+      kind,
+      sentence:
+        `${lead}: ${localText(v.local)} (${cells}); one exponent fitted through them, ${exponentText(fit)}, depends on the grid's range and is not quoted as a result. ` +
+        `The ${law} law is not tested on ${scope}.${v.excluded.length > 0 ? ` ${v.excluded.length} of ${v.cells} cells left out (${summarise(v.excluded)}).` : ""}`,
+    };
+  }
   else {
     const lawP = fit.law!.pValue;
     if (lawP >= LEVEL) {
       clause = kind === "holds"
         ? `the power law fits and the paper's ${e} is inside the 95% interval (likelihood-ratio test of ${e}: ${pText(lawP)}): consistent with the ${law} law for ${what}.`
-        : `the power law fits and the paper's ${e} is inside the 95% interval (${pText(lawP)}), but so is 0: inconclusive for ${what}.`;
+        : containsZero(fit.ci95)
+          ? `the power law fits and the paper's ${e} is inside the 95% interval (${pText(lawP)}), but so is 0: inconclusive for ${what}.`
+          : `the power law fits and the paper's ${e} is inside the 95% interval (${pText(lawP)}), but the interval is open on one side: inconclusive for ${what}.`;
     } else if (kind === "does not hold") {
       clause = `the power law fits, but the paper's ${e} is outside the 95% interval (likelihood-ratio test of ${e}: ${pText(lawP)}${holm(v.lawAdjusted)}): the ${law} law does not hold for ${what}.`;
     } else {

@@ -14,14 +14,18 @@ Usage: bn-collapse reproduce [--quick] [--out DIR] [flags]
 
   --quick           the quick set: shorter horizons, fewer trials, under a minute  [off]
   --out DIR         where the figures go           [figures/, or figures/quick/ with --quick]
-  --only IDS        only these figures, comma-separated (ids below)
+  --only IDS        only these figures, comma-separated (ids below); no findings are written
+  --findings FILE   where the findings go            [docs/findings.md for the full set into
+                    figures/; DIR/findings.md otherwise, so --quick never touches docs/]
   --fresh           recompute everything instead of reusing DIR/.cache
   --workers K       worker threads                 [all cores]
   --quiet           no progress on stderr
 
 Each figure is written as ID.png, ID.svg, ID.vl.json (the vega-lite spec, opens in the Vega
-editor) and ID.csv (the plotted data); DIR/README.md shows them with their captions. Results are
-cached in DIR/.cache by a hash of their config, so a re-run recomputes only what changed.
+editor) and ID.csv (the plotted data); DIR/README.md shows them with their captions. The findings
+(for each estimator and regime: does the lr^2/gamma^2 law hold, the exponent and its interval, where
+it fails) are generated from the same numbers. Results are cached in DIR/.cache by a hash of their
+config, so a re-run recomputes only what changed.
 
 Figures: ${EXPERIMENTS.map((e) => e.id).join(", ")}
 `;
@@ -30,6 +34,7 @@ const FLAGS: FlagSpec[] = [
   { name: "quick", value: false },
   { name: "out", value: true },
   { name: "only", value: true },
+  { name: "findings", value: true },
   { name: "fresh", value: false },
   { name: "workers", value: true },
   { name: "quiet", value: false },
@@ -43,14 +48,21 @@ export interface ReproduceInvocation {
   fresh: boolean;
   workers: number;
   quiet: boolean;
+  /** the findings file, or null when the run does not write one (--only) */
+  findings: string | null;
 }
+
+/** The committed figure set and the findings generated from it. */
+export const DEFAULT_OUT = "figures";
+export const DEFAULT_FINDINGS = "docs/findings.md";
 
 export function parseReproduceInvocation(argv: string[]): ReproduceInvocation | "help" {
   const { flags, positional } = parseArgs(argv, FLAGS);
   if (flags.has("help")) return "help";
   if (positional.length > 0) throw new ConfigError(positional[0], "unexpected argument (see --help)");
   const mode: Mode = flags.has("quick") ? "quick" : "full";
-  const out = (flags.get("out") as string | undefined) ?? (mode === "quick" ? "figures/quick" : "figures");
+  const givenOut = flags.get("out") as string | undefined;
+  const out = givenOut ?? (mode === "quick" ? `${DEFAULT_OUT}/quick` : DEFAULT_OUT);
   let experiments = EXPERIMENTS;
   const only = flags.get("only");
   if (typeof only === "string") {
@@ -60,7 +72,12 @@ export function parseReproduceInvocation(argv: string[]): ReproduceInvocation | 
     experiments = EXPERIMENTS.filter((e) => ids.includes(e.id));
   }
   const workers = integerFlag(flags, "workers", defaultWorkerCount(), 1, 256);
-  return { mode, out, experiments, fresh: flags.has("fresh"), workers, quiet: flags.has("quiet") };
+  const givenFindings = flags.get("findings");
+  if (givenFindings !== undefined && typeof only === "string") throw new ConfigError("--findings", "needs the whole figure set: it cannot be combined with --only");
+  if (givenFindings !== undefined && (typeof givenFindings !== "string" || givenFindings === "")) throw new ConfigError("--findings", "expects a file name");
+  // only the full set written to the committed folder replaces docs/findings.md: quick numbers never do
+  const findings = typeof only === "string" ? null : ((givenFindings as string | undefined) ?? (mode === "full" && givenOut === undefined ? DEFAULT_FINDINGS : `${out}/findings.md`));
+  return { mode, out, experiments, fresh: flags.has("fresh"), workers, quiet: flags.has("quiet"), findings };
 }
 
 export async function reproduceCommand(argv: string[]): Promise<void> {
@@ -91,8 +108,11 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
           reporter.update(p);
         };
       };
-  const summary = await reproduce(inv.experiments, { mode: inv.mode, out: inv.out, workers: inv.workers, fresh: inv.fresh, log, onProgress });
+  const command = inv.mode === "quick" ? "bn-collapse reproduce --quick" : "bn-collapse reproduce";
+  const findings = inv.findings ? { path: inv.findings, command } : null;
+  const summary = await reproduce(inv.experiments, { mode: inv.mode, out: inv.out, workers: inv.workers, fresh: inv.fresh, findings, log, onProgress });
   log?.(
-    `${summary.figures.length} figures in ${inv.out}/ (${summary.computed} measurements computed, ${summary.cached} from cache) in ${((Date.now() - started) / 1000).toFixed(1)} s; index: ${inv.out}/README.md`,
+    `${summary.figures.length} figures in ${inv.out}/ (${summary.computed} measurements computed, ${summary.cached} from cache) in ${((Date.now() - started) / 1000).toFixed(1)} s; index: ${inv.out}/README.md; ` +
+      (summary.findings ? `findings: ${summary.findings}` : "no findings written (--only runs part of the set)"),
   );
 }

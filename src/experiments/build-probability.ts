@@ -8,10 +8,20 @@ import type { ProbabilityPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
 import { describeConfig, fmt } from "./caption.ts";
 import { estimatorName, exponentRows, exponentText, headline, verdictText } from "./exponent-rows.ts";
-import { gofText } from "../analysis/verdict.ts";
+import { gofText, localText } from "../analysis/verdict.ts";
+import type { LineFit } from "../analysis/scaling.ts";
 import { localEntry } from "../analysis/text.ts";
 
 const MULTIPLICITY_SHORT = "verdicts Holm-corrected over the γ₀ lines";
+
+/** A line's result in a few words: its verdict with the test behind it, and the exponent only where a power law fits. */
+function lineBrief(l: LineFit): string {
+  const gof = l.fit?.gof ? gofText(l.fit.gof, l.fit.family) : null;
+  if (l.verdict === "not a power law" || (l.verdict === "no verdict" && l.fit?.slope != null && gof && l.used >= 3)) {
+    return `${l.verdict === "not a power law" ? "not a power law" : "no verdict, the power law doubtful"} (${l.used} cells; ${gof}): ${localText(l.local)}`;
+  }
+  return `${exponentText(l)} (${l.used} cells${gof ? `; ${gof}` : ""}; ${l.verdict})`;
+}
 import type { Experiment } from "./types.ts";
 
 /** How the exponents are fitted, in one sentence (docs/scaling-analysis.md). */
@@ -41,7 +51,7 @@ export function buildProbabilityVsLr(exp: Experiment, result: SweepResult, fit: 
   });
   const e = probabilityOf(fit);
   const lines = e.lines.filter((l) => l.axis === "lr");
-  const perGamma = lines.map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${exponentText(l)} (${l.used} cells${l.fit?.gof ? `; ${gofText(l.fit.gof, l.fit.family)}` : ""}; ${l.verdict})`);
+  const perGamma = lines.map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${lineBrief(l)}`);
   const local = lines.filter((l) => l.local.length > 0).map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${l.local.map(localEntry).join(", ")}`);
   return {
     figure: { name: exp.id, spec, rows: points },

@@ -1,4 +1,4 @@
-import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep, type FitReport } from "../analysis/fit-sweep.ts";
+import { ANALYSIS_REVISION, DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep, type FitReport } from "../analysis/fit-sweep.ts";
 import { VERSION, type SweepResult } from "../ensemble/sweep.ts";
 import type { ResultCache } from "./cache.ts";
 import type { Measured } from "./measure.ts";
@@ -27,7 +27,7 @@ export async function derive(exp: Experiment, measured: readonly Measured[], ctx
   const computed: string[] = [];
   if (NEEDS_FIT.has(exp.figure) && sweeps[0]) {
     const result: SweepResult = sweeps[0];
-    const key = { version: VERSION, config: result.config, trials: DEFAULT_FIT_TRIALS, gap: DEFAULT_GAP };
+    const key = { version: VERSION, analysis: ANALYSIS_REVISION, config: result.config, trials: DEFAULT_FIT_TRIALS, gap: DEFAULT_GAP };
     const started = Date.now();
     const got = await ctx.cache.get("fit", key, async () => fitSweep(result, { trials: DEFAULT_FIT_TRIALS, gap: DEFAULT_GAP }));
     derived.fit = got.value;

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import type { Progress } from "../ensemble/sweep.ts";
 import { writeFileAtomic } from "../cli/files.ts";
 import { writeFigure } from "../render/figure-files.ts";
@@ -7,6 +7,7 @@ import type { Built } from "./built.ts";
 import { ResultCache } from "./cache.ts";
 import { derive } from "./derive.ts";
 import { figuresIndex } from "./index-md.ts";
+import { collectFindings, findingsMarkdown, type FindingsInput } from "./findings.ts";
 import { measure, type Measured } from "./measure.ts";
 import type { Experiment, Mode } from "./types.ts";
 
@@ -18,12 +19,16 @@ export interface ReproduceOptions {
   fresh?: boolean;
   /** where results are cached; default OUT/.cache */
   cacheDir?: string;
+  /** where docs/findings.md-style findings go (null: not written), and the command named in them */
+  findings?: { path: string; command: string } | null;
   log?: (line: string) => void;
   onProgress?: (label: string) => ((p: Progress) => void) | undefined;
 }
 
 export interface ReproduceSummary {
   figures: string[];
+  /** the findings file written, if any */
+  findings: string | null;
   computed: number;
   cached: number;
 }
@@ -31,12 +36,13 @@ export interface ReproduceSummary {
 /**
  * Measures what each experiment needs (once per distinct config, from the cache when it ran before),
  * adds the scaling analysis and the theory's curves it draws (derive.ts, cached the same way), draws
- * and writes every figure, then the index OUT/README.md.
+ * and writes every figure, then the index OUT/README.md and, when asked, the findings (findings.ts).
  */
 export async function reproduce(experiments: readonly Experiment[], opts: ReproduceOptions): Promise<ReproduceSummary> {
   const cache = new ResultCache(opts.cacheDir ?? join(opts.out, ".cache"), opts.fresh);
   const log = opts.log ?? (() => {});
   const entries: { exp: Experiment; built: Built }[] = [];
+  const inputs: FindingsInput[] = [];
   let computed = 0, cached = 0;
   for (const [i, exp] of experiments.entries()) {
     const measured: Measured[] = [];
@@ -54,7 +60,14 @@ export async function reproduce(experiments: readonly Experiment[], opts: Reprod
     const built = buildFigure(exp, measured, opts.mode, derived);
     await writeFigure(opts.out, built.figure);
     entries.push({ exp, built });
+    inputs.push({ exp, number: i + 1, measured, derived });
   }
   writeFileAtomic(join(opts.out, "README.md"), figuresIndex(entries, opts.mode));
-  return { figures: entries.map((e) => e.exp.id), computed, cached };
+  let findings: string | null = null;
+  if (opts.findings) {
+    const figures = relative(dirname(opts.findings.path), opts.out).split(sep).join("/");
+    writeFileAtomic(opts.findings.path, findingsMarkdown(collectFindings(inputs), { mode: opts.mode, figures, command: opts.findings.command }));
+    findings = opts.findings.path;
+  }
+  return { figures: entries.map((e) => e.exp.id), findings, computed, cached };
 }
