@@ -16,4 +16,4 @@ export { collapseReport, type CollapseReport } from "./collapse-report.ts";
 export { fitLogisticPolynomial } from "./logistic.ts";
 export { fitSweep, estimatorReport, FIT_RULES, DEFAULT_FIT_TRIALS, DEFAULT_GAP, type FitReport, type FitOptions, type EstimatorReport } from "./fit-sweep.ts";
 export { parseSweepResult } from "./load.ts";
-export { fitReportText, summaryTable } from "./text.ts";
+export { fitReportText, summaryTable, summaryCells, localEntry } from "./text.ts";

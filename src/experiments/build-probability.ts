@@ -109,7 +109,7 @@ export function buildExponents(exp: Experiment, result: SweepResult, fit: FitRep
   const clipped = rows.some((r) => beyond(r.lo) || beyond(r.hi) || beyond(r.localLo) || beyond(r.localHi));
   const spec = exponentsSpec(rows, {
     title: exp.title,
-    subtitle: `pooled over the grid's lines; bars: 95% profile intervals${clipped ? `, clipped at ±${EXPONENT_AXIS_LIMIT}` : ""}; dashed: range of local exponents where the power law is rejected; ◇: the law (a time scales as γ₀²/η²)`,
+    subtitle: `pooled fits; bars: 95% profile intervals${clipped ? ` (clipped at ±${EXPONENT_AXIS_LIMIT})` : ""}; dashed: local exponents where no power law fits; ◇: the law`,
     emptyNote: "the grid has fewer than two values of η and of γ₀",
   });
   const sim = fit.simulation;
