@@ -28,6 +28,8 @@ export interface LineFit {
   /** Holm-adjusted p-values within the family (the estimator's lines along this axis) and its size */
   adjusted: { gof: number | null; law: number | null; family: number };
   verdict: VerdictKind;
+  /** for "no verdict": why, in a few words */
+  reason?: string;
   /** the whole statement, checkable against the paper's exponent */
   sentence: string;
 }
@@ -43,6 +45,7 @@ export interface PooledFit {
   local: LocalExponent[];
   expected: number;
   verdict: VerdictKind;
+  reason?: string;
   sentence: string;
 }
 
@@ -128,7 +131,7 @@ export function fitLineFamily(info: EstimatorInfo, axis: ScalingAxis, members: r
     });
     return {
       estimator: info.id, axis, fixed: line.fixed, range, cells: line.items.length, used: obs.length, excluded, fit, local, expected, adjusted,
-      verdict: v.kind, sentence: `${members[i].head}: ${v.sentence}`,
+      verdict: v.kind, reason: v.reason, sentence: `${members[i].head}: ${v.sentence}`,
     };
   });
 }
@@ -169,7 +172,7 @@ export function pooledLine(info: EstimatorInfo, axis: ScalingAxis, estimates: re
   });
   const silent = fit ? lines.length - fit.lines : 0;
   const note = silent > 0 ? ` ${silent} of the ${lines.length} lines carry no information on the exponent (no collapsed or no surviving run, or one usable cell) and do not enter.` : "";
-  return { estimator: info.id, axis, lines: lines.length, cells: all.length, used, fit, local, expected, verdict: v.kind, sentence: `${head}: ${v.sentence}${note}` };
+  return { estimator: info.id, axis, lines: lines.length, cells: all.length, used, fit, local, expected, verdict: v.kind, reason: v.reason, sentence: `${head}: ${v.sentence}${note}` };
 }
 
 /**
@@ -184,5 +187,5 @@ export function fitOneLine(info: EstimatorInfo, axis: ScalingAxis, obs: readonly
     info, axis, fit, used: obs.length, cells: options.cells ?? obs.length, excluded: options.excluded ?? [], local,
     gofAdjusted: fit?.gof?.pValue ?? null, lawAdjusted: fit?.law?.pValue ?? null, family: 1, noFit: noFitReason(info, obs),
   });
-  return { fit, local, expected, verdict: v.kind, sentence: v.sentence };
+  return { fit, local, expected, verdict: v.kind, reason: v.reason, sentence: v.sentence };
 }

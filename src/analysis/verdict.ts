@@ -50,6 +50,8 @@ export interface Verdict {
   kind: VerdictKind;
   /** the statement after the line's description */
   sentence: string;
+  /** for "no verdict": why, in a few words */
+  reason?: string;
 }
 
 /** The kind alone (the sentence's logic without the words). */
@@ -69,11 +71,13 @@ export function verdictOf(v: VerdictInput): Verdict {
   const what = `${v.info.quantity} here`;
   const holm = (p: number | null) => (v.family > 1 && p !== null ? `, ${pText(p)} after Holm's correction over ${v.family} lines` : "");
   const parts: string[] = [fitText(fit, v)];
-  let clause: string;
-  if (!fit) clause = `no verdict: ${v.noFit ?? "nothing to fit"}; the ${law} law is untested for ${what}.`;
-  else if (v.used < MIN_CELLS) clause = `no verdict: ${v.used} cell${v.used === 1 ? "" : "s"} (a power law through two points cannot be tested); the ${law} law is untested for ${what}.`;
-  else if (fit.slope === null) clause = `no verdict: no finite exponent (the data bound it on one side only); the ${law} law is untested for ${what}.`;
-  else if (!fit.gof) clause = `no verdict: no degrees of freedom left for a goodness-of-fit test.`;
+  let clause = "";
+  let reason: string | undefined;
+  if (!fit) reason = v.noFit ?? "nothing to fit";
+  else if (v.used < MIN_CELLS) reason = `${v.used} cell${v.used === 1 ? "" : "s"} (a power law through two points cannot be tested)`;
+  else if (fit.slope === null) reason = `no finite exponent, only a bound (${exponentText(fit)})`;
+  else if (!fit.gof) reason = "no degrees of freedom left for a goodness-of-fit test";
+  if (reason !== undefined || !fit || !fit.gof) clause = `no verdict: ${reason}; the ${law} law is untested for ${what}.`;
   else if (kind === "not a power law" || kind === "no verdict") {
     // the verdict first: the single exponent of a rejected power law describes no cell, so it comes last, marked as such
     const cells = `${v.used} cells, ${gofText(fit.gof, fit.family)}${holm(v.gofAdjusted)}`;
@@ -81,6 +85,7 @@ export function verdictOf(v: VerdictInput): Verdict {
     const scope = v.pooled ? "these lines" : "this line";
     return {
       kind,
+      reason: kind === "no verdict" ? `the power law doubtful (${gofPText(fit.gof)}${holm(v.gofAdjusted)})` : undefined,
       sentence:
         `${lead}: ${localText(v.local)} (${cells}); one exponent fitted through them, ${exponentText(fit)}, depends on the grid's range and is not quoted as a result. ` +
         `The ${law} law is not tested on ${scope}.${v.excluded.length > 0 ? ` ${v.excluded.length} of ${v.cells} cells left out (${summarise(v.excluded)}).` : ""}`,
@@ -102,7 +107,7 @@ export function verdictOf(v: VerdictInput): Verdict {
   }
   let sentence = `${parts.join(", ")}; ${clause}`;
   if (v.excluded.length > 0) sentence += ` ${v.excluded.length} of ${v.cells} cells left out (${summarise(v.excluded)}).`;
-  return { kind, sentence };
+  return { kind, sentence, reason };
 }
 
 function containsZero(ci: readonly [number | null, number | null]): boolean {

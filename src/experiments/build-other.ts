@@ -129,7 +129,9 @@ export function buildDrift(exp: Experiment, config: SweepSpec["config"], measure
   const say = (axis: "lr" | "gamma", name: string) => {
     const obs = points.filter((p) => p.axis === axis).map((p) => ({ kind: "gaussian" as const, x: p[axis], y: p.drift, se: se(p) }));
     const line = fitOneLine(ESTIMATORS.drift, axis, obs, { key: `drift-figure/${axis}` });
-    return `in ${name}: ${line.sentence}`;
+    const first = points.find((p) => p.axis === axis);
+    const at = !first ? "" : axis === "lr" ? ` at γ₀ = ${first.gamma}` : ` at η = ${first.lr}`;
+    return `along ${name}${at}: ${line.sentence}`;
   };
   const kappaOf = (p: DriftPoint) => (p.lr ** 2 * noiseSigma(config) ** 2) / (config.batch[0] * p.gamma ** 2);
   const z = points.map((p) => (p.drift - p.predicted) / se(p));
@@ -145,7 +147,7 @@ export function buildDrift(exp: Experiment, config: SweepSpec["config"], measure
       `${describeConfig({ ...config, trials, lr: lrAxis.map((p) => p.lr), gamma: [lrAxis[0]?.gamma ?? NaN] }, { trialsWord: "one-step runs per point" })}; and η = ${gAxis[0]?.lr}, γ₀ ∈ {${gAxis.map((p) => p.gamma).join(", ")}}`,
     ],
     measured: [
-      `Measured: the mean change of the sparsity s = 1 − Φ(r), r = β/|γ|, over one update (src/analysis's estimator (c), with the first-order control variate of known mean 0 where the noise is symmetric; r itself has no finite mean step, since γ can pass through 0). Fitted (maximum likelihood on the linear scale, as \`bn-collapse fit\`'s estimator (c)), ${say("lr", "η")} And ${say("gamma", "γ₀")}`,
+      `Measured: the mean change of the sparsity s = 1 − Φ(r), r = β/|γ|, over one update (src/analysis's estimator (c), with the first-order control variate of known mean 0 where the noise is symmetric; r itself has no finite mean step, since γ can pass through 0). Fitted by maximum likelihood on the linear scale (as \`bn-collapse fit\`'s estimator (c)), ${say("lr", "η")} Then ${say("gamma", "γ₀")}`,
       `Line: src/theory's leading-order drift E[Δs] = −φ(r)E[Δr] + rφ(r)Var[Δr]/2 with κ = η²σ²/(Bγ₀²) and the exact finite-B moments of the standardised batch (the N(0,1) moments give ${gLo === gHi ? gLo : `${gLo}–${gHi}`} times it here); relative error O(κ).`,
       `Measured against the line: χ² = Σ((measured − theory)/SE)² = ${fmt(chi2)} on ${points.length} dof, p = ${fmt(chiSquareSf(chi2, points.length))}; relative differences from ${fmt(100 * Math.min(...rel))}% to ${fmt(100 * Math.max(...rel))}%, the largest in size at η = ${worst.lr}, γ₀ = ${worst.gamma}. The line leaves out terms of relative size O(κ), κ at most ${fmt(Math.max(...points.map(kappaOf)))} here.`,
     ],

@@ -8,7 +8,7 @@ import type { ProbabilityPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
 import { describeConfig, fmt } from "./caption.ts";
 import { estimatorName, exponentRows, exponentText, headline, verdictText } from "./exponent-rows.ts";
-import { gofText, localText } from "../analysis/verdict.ts";
+import { gofPText, gofText, localText, referenceText } from "../analysis/verdict.ts";
 import type { LineFit } from "../analysis/scaling.ts";
 import { localEntry } from "../analysis/text.ts";
 
@@ -99,7 +99,7 @@ function collapseSentences(fit: FitReport): string[] {
   const eq = fit.collapse.test.equalTau;
   const symmetry = "Here P depends on η and γ₀ only through η/γ₀, exactly, by the scale symmetry of this setting (docs/theory.md section 3).";
   return eq
-    ? [`${symmetry} Homogeneity of the ${eq.groups} groups of cells with equal η/γ₀ (src/analysis, Pearson): χ² = ${fmt(eq.chi2)} on ${eq.dof} dof, p = ${fmt(eq.pValue)}.`]
+    ? [`${symmetry} Homogeneity of the ${eq.groups} groups of cells with equal η/γ₀ (src/analysis, binomial deviance against each group's pooled P): ${fmt(eq.chi2)} on ${eq.dof} dof, ${gofPText(eq)} (${referenceText(eq)}).`]
     : [symmetry];
 }
 

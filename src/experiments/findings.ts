@@ -89,7 +89,7 @@ function driftFindings(input: FindingsInput, figure: Finding["figure"]): Finding
     const at = axis === "lr" ? `γ₀ = ${pts[0].gamma}` : `η = ${pts[0].lr}`;
     const regime = `one update from β₀ = ${c.beta[0]}, B = ${c.batch[0]}, ${c.optimizer}, ${at}`;
     const f = finding("per-step sparsity drift", regime, figure, axis, ESTIMATORS.drift, line.fit, `${obs.length}`, line.verdict, line.local, line.sentence);
-    f.where = line.verdict === "not a power law" ? bendText({ local: line.local } as LineFit, []) : "";
+    f.where = line.verdict === "not a power law" ? bendText({ local: line.local } as LineFit, []) : line.verdict === "no verdict" ? (line.reason ?? "") : "";
     return [f];
   });
 }
@@ -206,7 +206,11 @@ function finding(
 
 function localSpan(local: readonly LocalExponent[]): string {
   const finite = local.flatMap((l) => (l.slope === null ? [] : [l.slope]));
-  return finite.length ? `local ${fmt(Math.min(...finite))} to ${fmt(Math.max(...finite))}` : "no finite local exponent";
+  const bounds = local.filter((l) => l.slope === null && (l.ci95[0] !== null || l.ci95[1] !== null)).length;
+  const extra = bounds ? ` and ${bounds} bound${bounds > 1 ? "s" : ""}` : "";
+  if (finite.length === 0) return "no finite local exponent";
+  const lo = Math.min(...finite), hi = Math.max(...finite);
+  return `local ${lo === hi ? fmt(lo) : `${fmt(lo)} to ${fmt(hi)}`}${extra}`;
 }
 
 /** Where a rejected power law bends: the first and the last finite local exponent of each line (at most three lines quoted). */
@@ -225,9 +229,8 @@ function bendText(h: Pick<LineFit, "local"> | PooledFit, lines: readonly LineFit
 
 function whereText(h: LineFit | PooledFit): string {
   const f = h.fit;
-  if (!f || f.slope === null) return h.verdict === "no verdict" ? "no verdict (see the sentence)" : "";
-  if (h.verdict === "does not hold") return `exponent ${fmt(f.slope)} ${intervalText(f.ci95)} against the law's ${h.expected}`;
-  if (h.verdict === "no verdict") return h.used < 3 ? `${h.used} usable cells` : f.gof && f.gof.pValue < 0.05 ? `power law doubtful (${gofPText(f.gof)})` : "";
+  if (h.verdict === "no verdict") return h.reason ?? "";
+  if (h.verdict === "does not hold" && f && f.slope !== null) return `exponent ${fmt(f.slope)} ${intervalText(f.ci95)} against the law's ${h.expected}`;
   return "";
 }
 
