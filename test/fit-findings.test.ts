@@ -46,7 +46,7 @@ test("findings of a comparison and a drift figure: verdicts by the rules, local 
   assert.equal(findings.length, 4);
   const [lr, gamma] = findings.filter((f) => f.estimator.includes("drift"));
   assert.equal(lr.verdict, "holds");
-  assert.match(lr.exponent, /^2 \[/);
+  assert.match(lr.exponent, /^2\.00 \[/);
   assert.equal(gamma.verdict, "not a power law");
   assert.match(gamma.exponent, /^\(local -\d/); // the range of local exponents, not one exponent
   assert.match(gamma.where, /not a power law: local exponent/);

@@ -17,11 +17,27 @@ export interface FitOptions {
   trials?: number;
   /** r0 - threshold for the boundary estimator, in units of r */
   gap?: number;
+  /** the one-step estimates of (c) and (d), when already simulated with these trials and gap (see oneStepEstimates) */
+  oneStep?: OneStepEstimates;
+}
+
+/** Estimators (c) and (d) of every cell: the fit's only simulation, which a caller may cache. */
+export interface OneStepEstimates {
+  drift: (CellEstimate & { controlVariate?: boolean })[];
+  boundary: (CellEstimate & { r0: number | null })[];
+  seconds: number;
+}
+
+/** Runs the one-step simulations of estimators (c) and (d) on every cell of the sweep, with its seed. */
+export function oneStepEstimates(result: SweepResult, trials: number, gap: number): OneStepEstimates {
+  const seed = result.seed;
+  const started = Date.now();
+  const drift = result.cells.map((c) => driftEstimate(result.template, axesOf(c), { seed, trials }));
+  const boundary = result.cells.map((c) => boundaryEstimate(result.template, axesOf(c), gap, { seed, trials }));
+  return { drift, boundary, seconds: (Date.now() - started) / 1000 };
 }
 
 export const DEFAULT_FIT_TRIALS = 2000;
-/** Names the analysis whose report a cache may hold: change it whenever the report's numbers or sentences change. */
-export const ANALYSIS_REVISION = "binomial GLM (cloglog) with profile intervals, deviance GOF with bootstrap, Holm-corrected verdicts (issue 12)";
 export const DEFAULT_GAP = 0.05;
 
 export interface EstimatorReport {
@@ -74,13 +90,9 @@ export function fitSweep(result: SweepResult, options: FitOptions = {}, source =
   if (!(gap > 0 && Number.isFinite(gap))) throw new ConfigError("--gap", `must be a positive number, got ${gap}`);
   const regime = regimeOf(result);
   const seed = result.seed;
-  const started = Date.now();
-
   const probability = result.cells.map(probabilityEstimate);
   const median = result.cells.map(medianEstimate);
-  const drift = result.cells.map((c) => driftEstimate(result.template, axesOf(c), { seed, trials }));
-  const boundary = result.cells.map((c) => boundaryEstimate(result.template, axesOf(c), gap, { seed, trials }));
-  const seconds = (Date.now() - started) / 1000;
+  const { drift, boundary, seconds } = options.oneStep ?? oneStepEstimates(result, trials, gap);
 
   const cv = result.cells.every((c) => controlVariateApplies(cellProblem(result.template, axesOf(c))));
   const r0s = [...new Set(boundary.map((b) => b.r0).filter((r) => r !== null))];

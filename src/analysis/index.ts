@@ -14,6 +14,6 @@ export { summaryRows, headline, ESTIMATOR_TAG, type SummaryRow } from "./summary
 export { collapseTest, type CollapseCell, type CollapseTest } from "./collapse.ts";
 export { collapseReport, type CollapseReport } from "./collapse-report.ts";
 export { fitLogisticPolynomial } from "./logistic.ts";
-export { fitSweep, estimatorReport, FIT_RULES, DEFAULT_FIT_TRIALS, DEFAULT_GAP, type FitReport, type FitOptions, type EstimatorReport } from "./fit-sweep.ts";
+export { fitSweep, oneStepEstimates, estimatorReport, FIT_RULES, DEFAULT_FIT_TRIALS, DEFAULT_GAP, type FitReport, type FitOptions, type EstimatorReport, type OneStepEstimates } from "./fit-sweep.ts";
 export { parseSweepResult } from "./load.ts";
 export { fitReportText, summaryTable, summaryCells, localEntry } from "./text.ts";

@@ -36,6 +36,7 @@ export function fitLogisticPolynomial(points: readonly BinomialPoint[], degree: 
   let beta = new Array<number>(m).fill(0);
   beta[0] = logit(Math.min(1 - 1e-6, Math.max(1e-6, pooled)));
   let converged = false;
+  const devianceAt = (b: readonly number[]) => points.reduce((a, pt, i) => a + binomialDeviance(pt.k, pt.n, expit(clamp(dot(rows[i], b)))), 0);
   for (let iter = 0; iter < 100 && !converged; iter++) {
     const xtwx = Array.from({ length: m }, () => new Array<number>(m).fill(0));
     const xtwz = new Array<number>(m).fill(0);
@@ -49,7 +50,10 @@ export function fitLogisticPolynomial(points: readonly BinomialPoint[], degree: 
         for (let b = 0; b < m; b++) xtwx[a][b] += w * rows[i][a] * rows[i][b];
       }
     });
-    const next = solve(xtwx, xtwz);
+    let next = solve(xtwx, xtwz);
+    // step halving: IRLS can overshoot where cells separate; never accept a step that raises the deviance
+    const current = devianceAt(beta);
+    for (let h = 0; h < 40 && !(devianceAt(next) <= current * (1 + 1e-12) + 1e-12); h++) next = next.map((v, a) => (v + beta[a]) / 2);
     converged = next.every((v, a) => Math.abs(v - beta[a]) <= 1e-10 * (1 + Math.abs(v)));
     beta = next;
   }

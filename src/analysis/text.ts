@@ -2,7 +2,7 @@ import type { FitReport } from "./fit-sweep.ts";
 import type { LocalExponent } from "./local.ts";
 import { fmt } from "./regime.ts";
 import { ESTIMATOR_TAG, type SummaryRow } from "./summary.ts";
-import { gofPText, intervalText } from "./verdict.ts";
+import { estimateText, gofPText } from "./verdict.ts";
 
 /**
  * The fit report as text for a reader: the regime, the summary table (estimator x axis), the
@@ -50,7 +50,7 @@ export function fitReportText(r: FitReport, source: string): string {
 /** "0.05-0.0758: 3.33 [2.17, 4.5]", "0.05-0.0758: > 2.1 (no collapse at 0.05)" */
 export function localEntry(l: LocalExponent): string {
   const span = `${fmt(l.from)}-${fmt(l.to)}`;
-  if (l.slope !== null) return `${span}: ${fmt(l.slope)} ${intervalText(l.ci95)}`;
+  if (l.slope !== null) return `${span}: ${estimateText(l.slope, l.ci95)}`;
   const [lo, hi] = l.ci95;
   if (lo !== null) return `${span}: > ${fmt(lo)} (${l.note})`;
   if (hi !== null) return `${span}: < ${fmt(hi)} (${l.note})`;
@@ -72,13 +72,13 @@ export function summaryCells(r: SummaryRow): string[] {
   const rejected = r.verdict === "not a power law";
   const exponent = rejected
     ? r.local ? `local ${fmt(r.local[0])} to ${fmt(r.local[1])}` : "-"
-    : r.exponent === null ? (r.ci95 ? (r.ci95[0] !== null ? `> ${fmt(r.ci95[0])}` : `< ${fmt(r.ci95[1]!)}`) : "-") : fmt(r.exponent);
+    : r.exponent === null ? (r.ci95 ? (r.ci95[0] !== null ? `> ${fmt(r.ci95[0])}` : `< ${fmt(r.ci95[1]!)}`) : "-") : estimateText(r.exponent, r.ci95 ?? [null, null]).split(" ")[0];
   return [
     r.estimator,
     r.axis,
     signed(r.expected),
     exponent,
-    r.ci95 && r.exponent !== null && !rejected ? intervalText(r.ci95) : "-",
+    r.ci95 && r.exponent !== null && !rejected ? estimateText(r.exponent, r.ci95).split(" ").slice(1).join(" ") : "-",
     `${r.used}/${r.cells}`,
     r.gof ? `${fmt(r.gof.statistic)}/${r.gof.dof} dof, ${gofPText(r.gof)}${r.gof.reference === "chi-square" ? "" : " (bootstrap)"}` : "-",
     r.verdict,

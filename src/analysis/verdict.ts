@@ -129,7 +129,22 @@ export function exponentText(fit: ExponentFit): string {
     if (fit.unbounded === "below") return `unbounded below (95% bound: < ${hi === null ? "40" : fmt(hi)})`;
     return "undetermined";
   }
-  return `${fmt(fit.slope)} ${intervalText(fit.ci95)}`;
+  return estimateText(fit.slope, fit.ci95);
+}
+
+/**
+ * "2.010 [2.002, 2.018]": an estimate and its interval with as many decimals as the interval needs
+ * (its half-width's first significant digit) and at least three significant digits of the estimate,
+ * so that a narrow interval that just misses a value does not print as if it contained it.
+ */
+export function estimateText(value: number, ci: readonly [number | null, number | null]): string {
+  const [lo, hi] = ci;
+  const half = lo !== null && hi !== null ? (hi - lo) / 2 : NaN;
+  if (!(half > 0) || !Number.isFinite(value)) return `${fmt(value)} ${intervalText(ci)}`;
+  const sig3 = value === 0 ? 2 : 2 - Math.floor(Math.log10(Math.abs(value)));
+  const d = Math.max(0, Math.min(6, Math.max(Math.ceil(-Math.log10(half)), sig3)));
+  const f = (x: number) => x.toFixed(d);
+  return `${f(value)} [${f(lo!)}, ${f(hi!)}]`;
 }
 
 export function intervalText([lo, hi]: readonly [number | null, number | null]): string {

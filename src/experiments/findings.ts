@@ -8,7 +8,7 @@ import { probabilityEstimate } from "../analysis/probability.ts";
 import { fixedText, regimeOf, settingText } from "../analysis/regime.ts";
 import { fitLineFamily, fitOneLine, MULTIPLICITY, type LineFit, type PooledFit } from "../analysis/scaling.ts";
 import { headline } from "../analysis/summary.ts";
-import { exponentText, gofPText, intervalText } from "../analysis/verdict.ts";
+import { estimateText, exponentText, gofPText } from "../analysis/verdict.ts";
 import type { VerdictKind } from "../analysis/verdict.ts";
 import type { SweepResult } from "../ensemble/sweep.ts";
 import { VERSION } from "../ensemble/sweep.ts";
@@ -89,7 +89,11 @@ function driftFindings(input: FindingsInput, figure: Finding["figure"]): Finding
     const at = axis === "lr" ? `γ₀ = ${pts[0].gamma}` : `η = ${pts[0].lr}`;
     const regime = `one update from β₀ = ${c.beta[0]}, B = ${c.batch[0]}, ${c.optimizer}, ${at}`;
     const f = finding("per-step sparsity drift", regime, figure, axis, ESTIMATORS.drift, line.fit, `${obs.length}`, line.verdict, line.local, line.sentence);
-    f.where = line.verdict === "not a power law" ? bendText({ local: line.local } as LineFit, []) : line.verdict === "no verdict" ? (line.reason ?? "") : "";
+    f.where =
+      line.verdict === "not a power law" ? bendText({ local: line.local } as LineFit, [])
+      : line.verdict === "no verdict" ? (line.reason ?? "")
+      : line.verdict === "does not hold" && line.fit?.slope != null ? `exponent ${estimateText(line.fit.slope, line.fit.ci95)} against the law's ${line.expected}`
+      : "";
     return [f];
   });
 }
@@ -230,7 +234,7 @@ function bendText(h: Pick<LineFit, "local"> | PooledFit, lines: readonly LineFit
 function whereText(h: LineFit | PooledFit): string {
   const f = h.fit;
   if (h.verdict === "no verdict") return h.reason ?? "";
-  if (h.verdict === "does not hold" && f && f.slope !== null) return `exponent ${fmt(f.slope)} ${intervalText(f.ci95)} against the law's ${h.expected}`;
+  if (h.verdict === "does not hold" && f && f.slope !== null) return `exponent ${estimateText(f.slope, f.ci95)} against the law's ${h.expected}`;
   return "";
 }
 

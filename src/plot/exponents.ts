@@ -34,7 +34,7 @@ export function exponentsSpec(estimates: readonly ExponentEstimate[], options: {
       .map((e) => ({ ...e, what: "the law's exponent" }));
     const rows = estimates
       .filter((e) => e.param === param)
-      .map((e) => ({ ...e, what: "the law's exponent", note: spans.some((s) => s.estimator === e.estimator) ? "local exponents" : e.value === null ? "no fit" : null }));
+      .map((e) => ({ ...e, what: "the law's exponent", note: e.value === null && !spans.some((s) => s.estimator === e.estimator) ? "no fit" : null }));
     const fitted = rows.filter((e) => e.value !== null && e.lo !== null && e.hi !== null && e.verdict !== "not a power law");
     const values = [0, ...rows.map((e) => e.expected), ...fitted.flatMap((e) => [e.lo!, e.hi!]), ...spans.flatMap((e) => [e.localLo!, e.localHi!])].map((v) =>
       Math.max(-EXPONENT_AXIS_LIMIT, Math.min(EXPONENT_AXIS_LIMIT, v)),
