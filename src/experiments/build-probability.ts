@@ -9,13 +9,18 @@ import type { Built } from "./built.ts";
 import { describeConfig, fmt } from "./caption.ts";
 import { estimatorName, exponentRows, exponentText, headline, verdictText } from "./exponent-rows.ts";
 import { gofPText, gofText, localText, referenceText } from "../analysis/verdict.ts";
-import type { LineFit } from "../analysis/scaling.ts";
+import type { LineFit, PooledFit } from "../analysis/scaling.ts";
 import { localEntry } from "../analysis/text.ts";
 
 const MULTIPLICITY_SHORT = "verdicts Holm-corrected over the γ₀ lines";
 
+/** A headline fit in a few words: as lineBrief, for a pooled fit or a single line. */
+function headlineBrief(h: LineFit | PooledFit | null): string {
+  return h ? lineBrief(h) : "no fit";
+}
+
 /** A line's result in a few words: its verdict with the test behind it, and the exponent only where a power law fits. */
-function lineBrief(l: LineFit): string {
+function lineBrief(l: LineFit | PooledFit): string {
   const gof = l.fit?.gof ? gofText(l.fit.gof, l.fit.family) : null;
   if (l.verdict === "not a power law" || (l.verdict === "no verdict" && l.fit?.slope != null && gof && l.used >= 3)) {
     return `${l.verdict === "not a power law" ? "not a power law" : "no verdict, the power law doubtful"} (${l.used} cells; ${gof}): ${localText(l.local)}`;
@@ -82,7 +87,7 @@ export function buildHeatmap(exp: Experiment, result: SweepResult, fit: FitRepor
     simulated: [describeConfig(result.config)],
     measured: [
       sentences.length ? `Cells with (nearly) equal η/γ₀, where the law predicts equal P: ${sentences.join("; ")}.` : "No two cells share η/γ₀ with any collapse.",
-      `Pooled exponents of P(T) (src/analysis): in η (law: +2) ${exponentText(headline(e, "lr"))}, verdict: ${headline(e, "lr")?.verdict ?? "no verdict"}; in γ₀ (law: −2) ${exponentText(headline(e, "gamma"))}, verdict: ${headline(e, "gamma")?.verdict ?? "no verdict"} (see the exponents figure).`,
+      `Pooled fits of P(T) (src/analysis): in η (law: +2) ${headlineBrief(headline(e, "lr"))}; in γ₀ (law: −2) ${headlineBrief(headline(e, "gamma"))} (see the exponents figure).`,
       ...collapseSentences(fit),
       ...nonFiniteNote(result),
     ],

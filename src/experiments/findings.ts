@@ -92,7 +92,7 @@ function driftFindings(input: FindingsInput, figure: Finding["figure"]): Finding
     f.where =
       line.verdict === "not a power law" ? bendText({ local: line.local } as LineFit, [])
       : line.verdict === "no verdict" ? (line.reason ?? "")
-      : line.verdict === "does not hold" && line.fit?.slope != null ? `exponent ${estimateText(line.fit.slope, line.fit.ci95)} against the law's ${line.expected}`
+      : line.verdict === "does not hold" && line.fit?.slope != null ? offTheLaw(line.fit.slope, line.fit.ci95, line.expected)
       : "";
     return [f];
   });
@@ -234,8 +234,14 @@ function bendText(h: Pick<LineFit, "local"> | PooledFit, lines: readonly LineFit
 function whereText(h: LineFit | PooledFit): string {
   const f = h.fit;
   if (h.verdict === "no verdict") return h.reason ?? "";
-  if (h.verdict === "does not hold" && f && f.slope !== null) return `exponent ${estimateText(f.slope, f.ci95)} against the law's ${h.expected}`;
+  if (h.verdict === "does not hold" && f && f.slope !== null) return offTheLaw(f.slope, f.ci95, h.expected);
   return "";
+}
+
+/** "exponent 2.009 [2.001, 2.016] against the law's 2 (0.4% off)" */
+function offTheLaw(slope: number, ci: readonly [number | null, number | null], expected: number): string {
+  const off = (100 * Math.abs(slope - expected)) / Math.abs(expected);
+  return `exponent ${estimateText(slope, ci)} against the law's ${expected}${off < 10 ? ` (${fmt(off)}% off)` : ""}`;
 }
 
 function tallyText(lines: readonly LineFit[]): string {
