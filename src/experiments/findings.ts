@@ -41,6 +41,8 @@ export interface Finding {
   exponent: string;
   cells: string;
   gof: GoodnessOfFit | null;
+  /** the goodness-of-fit column where it is not one fit's (the data-collapse test's two statistics) */
+  gofNote?: string;
   verdict: VerdictKind | "collapse rejected" | "collapse not rejected" | "collapse exact by construction" | "untestable";
   /** where the law fails (the bend, the exponent off the law), or "" */
   where: string;
@@ -149,6 +151,10 @@ function tauFindings(input: FindingsInput, figure: Finding["figure"]): Finding[]
     exponent: "—",
     cells: `${report.test.cells}`,
     gof: null,
+    gofNote: [
+      report.test.polynomial ? `polynomial in log τ: ${fmt(report.test.polynomial.chi2)} on ${report.test.polynomial.dof} dof, ${gofPText(report.test.polynomial)}` : "",
+      report.test.equalTau ? `equal τ: ${fmt(report.test.equalTau.chi2)} on ${report.test.equalTau.dof} dof, ${gofPText(report.test.equalTau)}` : "",
+    ].filter(Boolean).join("; ") || undefined,
     verdict,
     where: `τ at which P first reaches 0.1: ${crossings.join("; ")} (one curve of τ would give one value)`,
     lines: "",
@@ -256,7 +262,7 @@ function tallyText(lines: readonly LineFit[]): string {
  */
 export function findingsMarkdown(findings: readonly Finding[], opts: { mode: Mode; figures: string; command: string }): string {
   const link = (f: Finding) => `[${f.figure.number}](${joinPath(opts.figures, `${f.figure.id}.png`)})`;
-  const gof = (f: Finding) => (f.gof ? `${fmt(f.gof.statistic)} on ${f.gof.dof} dof, ${gofPText(f.gof)}${f.gof.reference === "chi-square" ? "" : " (bootstrap)"}` : "—");
+  const gof = (f: Finding) => (f.gof ? `${fmt(f.gof.statistic)} on ${f.gof.dof} dof, ${gofPText(f.gof)}${f.gof.reference === "chi-square" ? "" : " (bootstrap)"}` : (f.gofNote ?? "—"));
   const axis = (f: Finding) => (f.axis === "tau" ? "τ" : LAW_TEXT[f.axis]);
   const law = (f: Finding) => (f.expected === null ? "one curve" : f.expected > 0 ? `+${f.expected}` : `${f.expected}`);
   const row = (f: Finding) => `| ${f.estimator} | ${f.regime} | ${link(f)} | ${axis(f)} | ${law(f)} | ${f.exponent} | ${f.cells} | ${gof(f)} | ${f.verdict} | ${f.where || "—"} | ${f.lines || "—"} |`;
