@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../src/cli/main.ts";
+import { loadCommand, main } from "../src/cli/main.ts";
 import { resolveSweep } from "../src/config/sweep-config.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { fitSweep, type FitReport } from "../src/analysis/fit-sweep.ts";
@@ -23,6 +23,7 @@ import { ConfigError } from "../src/model/errors.ts";
 
 /** Runs the CLI in this process, capturing stdout. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  await loadCommand(args[0]); // before capturing: loading yields to the event loop, where the test runner reports
   let stdout = "", stderr = "";
   const out = process.stdout.write, err = process.stderr.write;
   process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
