@@ -14,6 +14,7 @@ Commands:
   theory    leading-order drift and variance of r per step, tau, and the predicted collapse probability
   fit       exponents in lr and gamma of a sweep result, with intervals and verdicts
   layer     collapsed fraction of a BN layer of K units against the single-unit prediction
+  scan      the collapsed channels of every BN layer of a safetensors checkpoint
   help      this text
 
 Run "bn-collapse <command> --help" for a command's flags and an example, e.g.
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fit: async () => (await import("./fit-command.ts")).fitCommand,
   theory: async () => (await import("./theory-command.ts")).theoryCommand,
   layer: async () => (await import("./layer-command.ts")).layerCommand,
+  scan: async () => (await import("./scan-command.ts")).scanCommand,
 };
 
 const loaded = new Map<string, Command>();
