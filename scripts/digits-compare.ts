@@ -56,7 +56,7 @@ for (const [k, cell] of cells.entries()) {
   rows.push(...perLayer, {
     cell,
     layer: all,
-    prediction: { layer: "all", sigma: all.sigmaEff, single: combine((p) => p.single), mixture: { ...combine((p) => p.mixture), groups: [] } },
+    prediction: { layer: "all", sigma: all.sigmaEff, single: { ...combine((p) => p.single), early: combine((p) => p.single.early) }, mixture: { ...combine((p) => p.mixture), groups: [] } },
   });
   process.stderr.write(`[${k + 1}/${cells.length}] ${cell.optimizer} lr=${cell.lr} wd=${cell.weightDecay}: measured ${all.everDead.mean.toFixed(3)}, single unit ${rows.at(-1)!.prediction.mixture.p.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
 }
@@ -76,10 +76,12 @@ const flat = rows.map(({ cell, layer, prediction }) => ({
   dead: round(layer.dead.mean),
   neverFireEval: round(layer.neverFireEval.mean),
   neverFireTrain: round(layer.neverFireTrain.mean),
+  earlyShare: layer.early.byT ? round(layer.early.byEarly / layer.early.byT) : null,
   sigmaEff: round(layer.sigmaEff),
   meanShare: round(layer.meanShare),
   single_p: round(prediction.single.p),
   single_se: round(prediction.single.se),
+  single_earlyShare: prediction.single.p > 0 ? round(prediction.single.early.p / prediction.single.p) : null,
   mixture_p: round(prediction.mixture.p),
   mixture_se: round(prediction.mixture.se),
 }));

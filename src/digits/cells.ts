@@ -32,6 +32,8 @@ export interface CellLayer {
   sigmaEff: number;
   /** the batch-mean share of delta^2, averaged over seeds (0 for a layer followed by BN) */
   meanShare: number;
+  /** pooled over seeds: units that entered the cone by update `early.steps`, and by T */
+  early: { steps: number; byEarly: number; byT: number };
   /** the pooled per-unit sigma_eff in `MIXTURE_GROUPS` groups of (nearly) equal size */
   mixture: { weight: number; sigma: number }[];
 }
@@ -51,6 +53,8 @@ export interface DigitsCell {
 }
 
 export const MIXTURE_GROUPS = 4;
+/** the first snapshot window of the digits runs, in updates */
+export const EARLY_STEPS = 100;
 export const DIVERGED_ACCURACY = 0.5;
 
 export function digitsCells(table: DigitsTable): DigitsCell[] {
@@ -96,9 +100,15 @@ function cellLayer(runs: DigitsRun[], ls: number[], label: number | "all"): Cell
       for (const g of layer.sigmaGroups) if (g.sigma !== null && g.units > 0) groups.push({ units: g.units, sigma: g.sigma });
     }
   }
+  let byEarly = 0, byT = 0;
+  for (const r of runs) for (const l of ls) for (const t of r.layers[l].firstDead) {
+    byT++;
+    if (t <= EARLY_STEPS) byEarly++;
+  }
   return {
     layer: label,
     units,
+    early: { steps: EARLY_STEPS, byEarly, byT },
     everDead: fraction((s) => s.everDead),
     dead: fraction((s) => s.dead),
     neverFireEval: fraction((s) => s.neverFireEval),

@@ -9,7 +9,7 @@
  * mixture's SE is sqrt(sum w^2 se^2).
  */
 import { sweep } from "../index.ts";
-import type { CellLayer, DigitsCell } from "./cells.ts";
+import { EARLY_STEPS, type CellLayer, type DigitsCell } from "./cells.ts";
 
 export interface Prediction {
   p: number;
@@ -20,7 +20,10 @@ export interface Prediction {
 export interface LayerPrediction {
   layer: number | "all";
   sigma: number;
-  single: Prediction;
+  single: Prediction & {
+    /** P(entered by update EARLY_STEPS): the same trajectories run to EARLY_STEPS (same seed and stream keys) */
+    early: Prediction;
+  };
   mixture: Prediction & { groups: { weight: number; sigma: number; p: number }[] };
 }
 
@@ -32,7 +35,10 @@ export interface PredictOptions {
 
 export async function predictLayer(cell: DigitsCell, layer: CellLayer, options: PredictOptions): Promise<LayerPrediction> {
   const key = `digits/${cell.optimizer}/${cell.lr}/${cell.weightDecay}/${layer.layer}`;
-  const single = await unitP(cell, layer.sigmaEff, options.singleTrials, `${key}/single`, options.workers);
+  const single = {
+    ...(await unitP(cell, layer.sigmaEff, options.singleTrials, `${key}/single`, options.workers)),
+    early: await unitP({ ...cell, steps: Math.min(EARLY_STEPS, cell.steps) }, layer.sigmaEff, options.singleTrials, `${key}/single`, options.workers),
+  };
   const groups = [];
   for (const [k, g] of layer.mixture.entries()) groups.push({ ...g, ...(await unitP(cell, g.sigma, options.groupTrials, `${key}/group${k}`, options.workers)) });
   const p = groups.reduce((a, g) => a + g.weight * g.p, 0);
