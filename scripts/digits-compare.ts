@@ -7,7 +7,8 @@
  *
  * Defaults: --runs reference/pytorch/results/digits-runs.json, --out reference/pytorch/results,
  * --figures reference/pytorch/figures, --trials 2000 (single sigma; each mixture group gets half).
- * The predictions are seeded by cell, so the same table gives the same bytes.
+ * The predictions are seeded by cell, so the same table gives the same bytes. --reuse-predictions takes
+ * them from the existing OUT/digits-comparison.json instead (to redraw the figure in seconds).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,8 +22,12 @@ import { stringifyResults } from "../src/io/json.ts";
 import { measuredVsPredictedSpec, type MeasuredPredictedPoint } from "../src/plot/measured-vs-predicted.ts";
 import { writeFigure } from "../src/render/figure-files.ts";
 import { rowsToCsv } from "../src/render/csv.ts";
+import { wilsonInterval } from "../src/stats/binomial.ts";
 
-const { flags } = parseArgs(process.argv.slice(2), ["runs", "out", "figures", "trials", "workers"].map((name) => ({ name, value: true })));
+const { flags } = parseArgs(process.argv.slice(2), [
+  ...["runs", "out", "figures", "trials", "workers"].map((name) => ({ name, value: true })),
+  { name: "reuse-predictions", value: false },
+]);
 const runsFile = String(flags.get("runs") ?? "reference/pytorch/results/digits-runs.json");
 const outDir = String(flags.get("out") ?? "reference/pytorch/results");
 const figDir = String(flags.get("figures") ?? "reference/pytorch/figures");
@@ -38,12 +43,27 @@ interface Row {
   prediction: LayerPrediction;
 }
 
+// predictions of an earlier run of this script, by cell and layer, when asked to reuse them
+const cached = flags.has("reuse-predictions")
+  ? new Map<string, LayerPrediction>(
+      (JSON.parse(readFileSync(join(outDir, "digits-comparison.json"), "utf8")).rows as { optimizer: string; lr: number; weightDecay: number; predicted: LayerPrediction }[])
+        .map((r) => [`${r.optimizer}|${r.lr}|${r.weightDecay}|${r.predicted.layer}`, r.predicted]),
+    )
+  : null;
+const previousCommand = cached ? (JSON.parse(readFileSync(join(outDir, "digits-comparison.json"), "utf8")).command as string) : null;
+async function prediction(cell: DigitsCell, layer: CellLayer): Promise<LayerPrediction> {
+  if (!cached) return predictLayer(cell, layer, { singleTrials: trials, groupTrials: Math.ceil(trials / 2), workers });
+  const p = cached.get(`${cell.optimizer}|${cell.lr}|${cell.weightDecay}|${layer.layer}`);
+  if (!p) throw new Error(`--reuse-predictions: no prediction for ${cell.optimizer} lr ${cell.lr} wd ${cell.weightDecay} layer ${layer.layer}`);
+  return p;
+}
+
 const rows: Row[] = [];
 const t0 = Date.now();
 for (const [k, cell] of cells.entries()) {
   const perLayer: Row[] = [];
   for (const layer of cell.layers.filter((l) => l.layer !== "all")) {
-    perLayer.push({ cell, layer, prediction: await predictLayer(cell, layer, { singleTrials: trials, groupTrials: Math.ceil(trials / 2), workers }) });
+    perLayer.push({ cell, layer, prediction: await prediction(cell, layer) });
   }
   // the network: the unit-weighted mean of the layers' predictions (a mixture over layers)
   const all = cell.layers.find((l) => l.layer === "all")!;
@@ -88,7 +108,7 @@ const flat = rows.map(({ cell, layer, prediction }) => ({
 
 const meta = {
   tool: "bn-collapse scripts/digits-compare.ts",
-  command: `npx tsx scripts/digits-compare.ts --runs ${runsFile} --trials ${trials}`,
+  command: previousCommand ?? `npx tsx scripts/digits-compare.ts --runs ${runsFile} --trials ${trials}`,
   measuredBy: table.command,
   batch: table.batch,
   steps: table.steps,
@@ -99,22 +119,30 @@ writeFileAtomic(join(outDir, "digits-comparison.json"), stringifyResults({ ...me
 writeFileAtomic(join(outDir, "digits-comparison.csv"), rowsToCsv(flat));
 
 const PANEL: Record<string, string> = { sgd: "SGD", "momentum:0.9": "SGD, momentum 0.9", adam: "Adam" };
-const wdLabel = (wd: number) => (wd === 0 ? "no weight decay" : `weight decay ${wd}`);
+const wdLabel = (wd: number) => (wd === 0 ? "none" : String(wd));
+const seedRange = (cs: DigitsCell[]) => {
+  const n = cs.map((c) => c.seeds.length);
+  return Math.min(...n) === Math.max(...n) ? `${n[0]}` : `${Math.min(...n)}-${Math.max(...n)}`;
+};
 const points: MeasuredPredictedPoint[] = rows
   .filter((r) => r.layer.layer === "all")
   .flatMap(({ cell, layer, prediction }) => {
     const z = 1.959963984540054;
     const pr = prediction.mixture;
+    // where nothing collapsed the seed spread is 0: the bound is then Wilson's for 0 of every unit of every seed
+    // (for 0 events the units' correlation does not matter); likewise for the prediction over its trajectories
+    const measuredHi = layer.everDead.mean > 0 ? layer.everDead.hi : wilsonInterval(0, layer.units * cell.seeds.length)[1];
+    const predicted = pr.p > 0 ? { lo: Math.max(0, pr.p - z * pr.se), hi: Math.min(1, pr.p + z * pr.se) } : { lo: 0, hi: wilsonInterval(0, pr.trials)[1] };
     return [
-      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "measured" as const, p: layer.everDead.mean, lo: layer.everDead.lo, hi: layer.everDead.hi, flagged: cell.diverged > 0 },
-      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "predicted" as const, p: pr.p, lo: Math.max(0, pr.p - z * pr.se), hi: Math.min(1, pr.p + z * pr.se) },
+      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "measured" as const, p: layer.everDead.mean, lo: layer.everDead.lo, hi: measuredHi, flagged: cell.diverged > 0 },
+      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "predicted" as const, p: pr.p, ...predicted },
     ];
   });
 const spec = measuredVsPredictedSpec(points, {
   title: "Digits MLP (3 × 128 BN+ReLU units): units that entered the dead cone by T, against the single unit",
-  subtitle: `B = ${table.batch}, T = ${table.steps} updates, ${cells[0].seeds.length} seeds per point (95% t intervals); single unit at each layer's measured σ_eff spread`,
+  subtitle: `B = ${table.batch}, T = ${table.steps} updates, ${seedRange(cells)} seeds per point (95% t intervals over seeds); single unit at each layer's measured spread of σ_eff`,
   yTitle: "fraction of units with β/|γ| ≤ −√(B−1) by T",
-  groupTitle: "",
+  groupTitle: "weight decay (coupled L2)",
   measuredLabel: "measured (torch)",
   predictedLabel: "single unit at σ_eff",
   flaggedLabel: "some seeds diverged (training accuracy < 0.5)",

@@ -46,40 +46,43 @@ export function measuredVsPredictedSpec(points: readonly MeasuredPredictedPoint[
     title: null,
     scale: { domain: [options.measuredLabel, options.predictedLabel], range: [[1, 0], [5, 3]] },
   } as const;
-  const quiet = { ...color, legend: null };
-  const panel = (name: string) => {
+  // every layer carries the same colour channel (legend included): vega-lite merges them into one legend
+  const quiet = color;
+  const panel = (name: string, index: number) => {
+    const yAxis = index === 0 ? y : { ...y, title: null };
     const [xMin, xMax] = logExtent(points.filter((p) => p.panel === name).map((p) => p.lr), 1.3);
     const x = { field: "lr", type: "quantitative", scale: { type: "log", domain: [xMin, xMax], nice: false }, title: SYMBOL.lr, axis: { tickCount: 4 } } as const;
     const mine = `datum.panel === ${JSON.stringify(name)}`;
     const shown = `${mine} && datum.shown !== null`;
     const tooltip = [{ field: "kindLabel" }, { field: "group" }, { field: "lr" }, { field: "p", format: ".3g" }, { field: "lo", format: ".3g" }, { field: "hi", format: ".3g" }];
+    const y2 = yAxis;
     return {
       title: name,
       width: 210,
       height: 210,
       layer: [
-        { transform: [{ filter: `${mine} && datum.kind === 'predicted'` }], mark: { type: "area", opacity: 0.14 }, encoding: { x, y: { ...y, field: "low" }, y2: { field: "high" }, color: quiet } },
-        { transform: [{ filter: shown }], mark: { type: "line" }, encoding: { x, y: { ...y, field: "shown" }, color, strokeDash: dash, detail: { field: "kindLabel" } } },
-        { transform: [{ filter: `${mine} && datum.kind === 'measured'` }], mark: { type: "rule", strokeWidth: 1.2 }, encoding: { x, y: { ...y, field: "low" }, y2: { field: "high" }, color: quiet } },
+        { transform: [{ filter: `${mine} && datum.kind === 'predicted'` }], mark: { type: "area", opacity: 0.14 }, encoding: { x, y: { ...y2, field: "low" }, y2: { field: "high" }, color: quiet } },
+        { transform: [{ filter: shown }], mark: { type: "line" }, encoding: { x, y: { ...y2, field: "shown" }, color, strokeDash: dash, detail: { field: "kindLabel" } } },
+        { transform: [{ filter: `${mine} && datum.kind === 'measured'` }], mark: { type: "rule", strokeWidth: 1.2 }, encoding: { x, y: { ...y2, field: "low" }, y2: { field: "high" }, color: quiet } },
         {
           transform: [{ filter: `${shown} && datum.kind === 'measured' && !datum.flagged` }],
           mark: { type: "point", filled: true, size: 40 },
-          encoding: { x, y: { ...y, field: "shown" }, color: quiet, tooltip },
+          encoding: { x, y: { ...y2, field: "shown" }, color: quiet, tooltip },
         },
         {
           transform: [{ filter: `${shown} && datum.kind === 'measured' && datum.flagged` }],
           mark: { type: "point", shape: "cross", filled: true, size: 70 },
-          encoding: { x, y: { ...y, field: "shown" }, color: quiet, tooltip },
+          encoding: { x, y: { ...y2, field: "shown" }, color: quiet, tooltip },
         },
         {
           transform: [{ filter: `${shown} && datum.kind === 'predicted'` }],
           mark: { type: "point", filled: false, size: 36, strokeWidth: 1.4 },
-          encoding: { x, y: { ...y, field: "shown" }, color: quiet, tooltip },
+          encoding: { x, y: { ...y2, field: "shown" }, color: quiet, tooltip },
         },
         {
           transform: [{ filter: `${mine} && datum.bound !== null` }],
           mark: { type: "point", shape: "triangle-down", filled: false, strokeWidth: 1.4 },
-          encoding: { x, y: { ...y, field: "bound" }, color: quiet, tooltip },
+          encoding: { x, y: { ...y2, field: "bound" }, color: quiet, tooltip },
         },
       ],
     };
@@ -91,7 +94,7 @@ export function measuredVsPredictedSpec(points: readonly MeasuredPredictedPoint[
     background: "white",
     config: CONFIG,
     data: { values: rows },
-    hconcat: panels.map(panel),
+    hconcat: panels.map((name, k) => panel(name, k)),
     resolve: { scale: { color: "shared", strokeDash: "shared" }, legend: { color: "shared", strokeDash: "shared" } },
   } as unknown as TopLevelSpec;
 }
