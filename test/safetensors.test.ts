@@ -149,3 +149,40 @@ test("the well-formed file the malformed ones start from reads", () => {
   const file = readSafetensors(safetensorsBytes(ok), "ok");
   assert.deepEqual(Array.from(file.tensors.get("w")!.values!), [1, 2, 3, 4]);
 });
+
+test("fuzzed files: truncations, flipped bytes and random headers either read or fail with one ConfigError line", async () => {
+  const fc = (await import("fast-check")).default;
+  const good = safetensorsBytes({ ...ok, h: { dtype: "F16", shape: [3], bytes: encode("F16", [0x3c00, 0x7c00, 0x0001]) } }, { metadata: { format: "pt" } });
+  const mutated = fc.oneof(
+    fc.nat(good.length).map((n) => good.slice(0, n)),
+    fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }).map((flips) => {
+      const b = good.slice();
+      for (const [at, v] of flips) b[at] = v;
+      return b;
+    }),
+    fc.string({ maxLength: 80 }).map((text) => {
+      const h = new TextEncoder().encode(text);
+      const b = new Uint8Array(8 + h.length + 8);
+      new DataView(b.buffer).setBigUint64(0, BigInt(h.length), true);
+      b.set(h, 8);
+      return b;
+    }),
+    fc.uint8Array({ maxLength: 64 }),
+  );
+  let read = 0, refused = 0;
+  fc.assert(
+    fc.property(mutated, (bytes) => {
+      try {
+        const file = readSafetensors(bytes, "f");
+        for (const t of file.tensors.values()) if (t.values) assert.equal(t.values.length, t.shape.reduce((a, d) => a * d, 1));
+        read++;
+      } catch (e) {
+        assert.ok(e instanceof ConfigError, `not a ConfigError: ${(e as Error).stack}`);
+        assert.ok(!e.message.includes("\n"));
+        refused++;
+      }
+    }),
+    { seed: 15, numRuns: 600 },
+  );
+  assert.ok(refused > 300 && read >= 5, `${read} read, ${refused} refused`);
+});

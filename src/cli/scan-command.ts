@@ -45,7 +45,7 @@ file or over 100 MB, offsets out of range, overlapping or leaving holes, an unkn
 that does not match its bytes, not JSON) gets one line naming the problem and exit code 2.
 
 Example:
-  bn-collapse scan reference/pytorch/checkpoints/digits-adam-lr0.1-seed1.safetensors --batch 32
+  bn-collapse scan reference/pytorch/checkpoints/digits-adam-lr0.1-wd0-seed1-f32.safetensors --batch 32
 `;
 
 const FLAGS: FlagSpec[] = ["batch", "collapse", "shift", "bn-eps", "format", "out", "figure"].map((name) => ({ name, value: true }));
