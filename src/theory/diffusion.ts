@@ -53,6 +53,20 @@ export function diffusionCoefficients(
   return out;
 }
 
+/**
+ * The drift and variance of x = asinh(r) at one point (the bx and axx of diffusionCoefficients),
+ * written into out[0], out[1]; m is a scratch array of 5.
+ */
+export function xCoefficientsAt(x: number, alpha: number, batch: number, moments: MomentsKind, m: Float64Array, out: Float64Array): void {
+  const r = Math.sinh(x);
+  writeMoments(moments, r, alpha, batch, m);
+  const br = r * m[M2] - m[M1];
+  const ar = rVariance(r, m);
+  const j1 = 1 / Math.sqrt(1 + r * r);
+  out[0] = j1 * br - 0.5 * r * j1 * j1 * j1 * ar;
+  out[1] = j1 * j1 * ar;
+}
+
 /** m0 - 2 r m1 + r^2 m2, the per-kappa variance of dr, = E[a^2 (1 - r xhat)^2] >= 0 (clamped against rounding). */
 export function rVariance(r: number, m: Float64Array): number {
   return Math.max(0, m[M0] - 2 * r * m[M1] + r * r * m[M2]);

@@ -3,6 +3,7 @@ import { writeMoments } from "./moments-choice.ts";
 import { diffusionCoefficients, rVariance, type DiffusionCoefficients } from "./diffusion.ts";
 import { makeXGrid } from "./predictor-grid.ts";
 import { solveTridiagonal } from "./tridiagonal.ts";
+import { eventualHitProbability } from "./scale-function.ts";
 
 /** What the predictor needs: everything else (lr, gamma0, sigma, T) enters through tau. */
 export interface PredictorInput {
@@ -41,7 +42,8 @@ const BGK = 0.5826; // -zeta(1/2) / sqrt(2 pi)
  * scheme (theta = 1/2, the mixed derivative explicit, four implicit half-steps to start because the
  * data jump at the barrier). Boundaries: u = 1 at the barrier, u = 0 at r = rMax and at rho = +rhoMax
  * (gamma so large that time stops), u = P(ever hitting) of the 1-D problem at rho = -rhoMax (gamma so
- * small that the r-diffusion runs to its end at once). See docs/theory.md.
+ * small that the r-diffusion runs to its end at once; by the scale function, scale-function.ts).
+ * See docs/theory.md.
  */
 export function predictCollapse(input: PredictorInput): Prediction {
   const t0 = performance.now();
@@ -58,7 +60,7 @@ export function predictCollapse(input: PredictorInput): Prediction {
   const p =
     dims === "1d"
       ? solve1d(coef, grid.dx, grid.x.length, input.tau, steps)[grid.start]
-      : solve2d(coef, grid.dx, grid.x.length, grid.start, input.tau, steps, g.rhoCells ?? 80, g.rhoMax ?? 3);
+      : solve2d(coef, grid.dx, grid.x.length, grid.start, input.tau, steps, g.rhoCells ?? 80, g.rhoMax ?? 3, eventualHitProbability(grid.x, input.alpha, input.batch, moments));
   return { p: Math.min(1, Math.max(0, p)), method, ms: performance.now() - t0 };
 }
 
@@ -142,16 +144,6 @@ function solve1d(c: DiffusionCoefficients, dx: number, n: number, tau: number, s
   return u;
 }
 
-/** P(ever reaching the barrier) in the 1-D problem: L_x u = 0, u = 1 at the barrier, 0 at rMax. */
-export function hittingProbability(c: DiffusionCoefficients, dx: number, n: number): Float64Array {
-  const u = new Float64Array(n);
-  u[0] = 1;
-  const work = makeWork(n);
-  // (I - k L) u = u with k huge is L u = 0 up to 1/k
-  implicitX(xStencil(c, dx), n, 1e12, u, 0, work);
-  return u;
-}
-
 /** (dt, theta) per step: four implicit half-steps, then Crank-Nicolson-type steps. */
 function schedule(tau: number, steps: number): Array<[number, number]> {
   const dt = tau / steps;
@@ -170,6 +162,7 @@ function solve2d(
   steps: number,
   rhoCells: number,
   rhoMax: number,
+  hit: Float64Array,
 ): number {
   const half = Math.max(2, Math.round(rhoCells / 2));
   const ny = 2 * half + 1; // rho = 0 is node `half`
@@ -179,7 +172,6 @@ function solve2d(
   const st = xStencil(c, dx);
   const size = nx * ny;
   const u = new Float64Array(size);
-  const hit = hittingProbability(c, dx, nx);
   for (let j = 0; j < ny; j++) u[j * nx] = 1;
   for (let i = 0; i < nx; i++) u[i] = hit[i]; // rho = -rhoMax
   const y = new Float64Array(size);
