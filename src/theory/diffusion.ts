@@ -1,3 +1,4 @@
+import { sinh } from "./det-math.ts";
 import { M0, M1, M2 } from "./gradient-moments.ts";
 import { writeMoments, type MomentsKind } from "./moments-choice.ts";
 
@@ -38,7 +39,7 @@ export function diffusionCoefficients(
   };
   const m = new Float64Array(5);
   for (let i = 0; i < n; i++) {
-    const r = Math.sinh(x[i]);
+    const r = sinh(x[i]);
     writeMoments(moments, r, alpha, batch, m);
     const br = r * m[M2] - m[M1];
     const ar = rVariance(r, m);
@@ -58,7 +59,7 @@ export function diffusionCoefficients(
  * written into out[0], out[1]; m is a scratch array of 5.
  */
 export function xCoefficientsAt(x: number, alpha: number, batch: number, moments: MomentsKind, m: Float64Array, out: Float64Array): void {
-  const r = Math.sinh(x);
+  const r = sinh(x);
   writeMoments(moments, r, alpha, batch, m);
   const br = r * m[M2] - m[M1];
   const ar = rVariance(r, m);

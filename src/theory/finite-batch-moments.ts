@@ -1,4 +1,4 @@
-import { lnBeta, regularizedIncompleteBeta } from "../stats/special.ts";
+import { activeMoments } from "./standardised-sample.ts";
 import { E0, E1, M0, M1, M2, type GradientMoments } from "./gradient-moments.ts";
 
 /**
@@ -33,19 +33,4 @@ export function finiteBatchMoments(r: number, alpha: number, batch: number): Gra
   return { e0: out[E0], e1: out[E1], m0: out[M0], m1: out[M1], m2: out[M2] };
 }
 
-/** [J0, J1, J2](c): the partial moments of xhat above c (the active side when gamma > 0 and c = -r). */
-export function activeMoments(c: number, batch: number): [number, number, number] {
-  const s = Math.sqrt(batch - 1);
-  if (!(c < s)) return [0, 0, 0];
-  if (!(c > -s)) return [1, 0, 1];
-  if (batch === 2) return c < -1 ? [1, 0, 1] : c < 1 ? [0.5, 0.5, 0.5] : [0, 0, 0]; // xhat = +-1
-  const w = c / s;
-  const j1 = Math.exp(0.5 * (batch - 2) * Math.log1p(-w * w) - lnBeta(0.5, 0.5 * (batch - 2))) * s / (batch - 2);
-  return [upperTail(w, batch), j1, c * j1 + upperTail(w, batch + 2)];
-}
-
-/** P(W_B > w) for the density (1 - w^2)^((B-4)/2) on [-1, 1]. */
-function upperTail(w: number, batch: number): number {
-  const half = 0.5 * regularizedIncompleteBeta(w * w, 0.5, 0.5 * (batch - 2)); // P(0 < W < |w|)
-  return w >= 0 ? 0.5 - half : 0.5 + half;
-}
+export { activeMoments };

@@ -1,3 +1,5 @@
+import { cos, pow, PI } from "./det-math.ts";
+
 /**
  * Gauss quadrature rules, computed once per size and kept: Gauss-Legendre on [0, 1] and the
  * probabilists' Gauss-Hermite rule (weight the standard normal density, weights summing to 1).
@@ -17,7 +19,7 @@ export function gaussLegendre01(n: number): GaussRule {
   if (rule) return rule;
   rule = { x: new Float64Array(n), w: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
-    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let z = cos((PI * (i + 0.75)) / (n + 0.5));
     let dp = 1;
     for (let it = 0; it < 100; it++) {
       let p1 = 1, p0 = 0;
@@ -47,14 +49,14 @@ export function gaussHermiteNormal(n: number): GaussRule {
   for (let i = 0; i < n; i++) {
     // starting guesses of Numerical Recipes' gauher, largest root first
     let z: number;
-    if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * Math.pow(2 * n + 1, -1 / 6);
-    else if (i === 1) z = t[0] - (1.14 * Math.pow(n, 0.426)) / t[0];
+    if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * pow(2 * n + 1, -1 / 6);
+    else if (i === 1) z = t[0] - (1.14 * pow(n, 0.426)) / t[0];
     else if (i === 2) z = 1.86 * t[1] - 0.86 * t[0];
     else if (i === 3) z = 1.91 * t[2] - 0.91 * t[1];
     else z = 2 * t[i - 1] - t[i - 2];
     let dp = 1;
     for (let it = 0; it < 200; it++) {
-      let p1 = Math.pow(Math.PI, -0.25), p0 = 0;
+      let p1 = pow(PI, -0.25), p0 = 0;
       for (let j = 1; j <= n; j++) {
         const p2 = p0;
         p0 = p1;
@@ -71,7 +73,7 @@ export function gaussHermiteNormal(n: number): GaussRule {
   rule = { x: new Float64Array(n), w: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     rule.x[i] = Math.SQRT2 * t[n - 1 - i];
-    rule.w[i] = w[n - 1 - i] / Math.sqrt(Math.PI);
+    rule.w[i] = w[n - 1 - i] / Math.sqrt(PI);
   }
   hermite.set(n, rule);
   return rule;

@@ -1,4 +1,4 @@
-import { normalPdf, normalCdf } from "../stats/special.ts";
+import { normalPdf, normalCdf } from "./det-special.ts";
 import { E0, E1, M0, M1, M2 } from "./gradient-moments.ts";
 import { writeMoments, type MomentsKind } from "./moments-choice.ts";
 

@@ -1,3 +1,5 @@
+import { asinh } from "./det-math.ts";
+
 /**
  * The x = asinh(r) grid of the predictors: from the barrier x_c = asinh(-c) to x_R = asinh(rMax), uniform,
  * with the starting point x0 = asinh(r0) placed exactly on a node (so no interpolation is needed).
@@ -10,7 +12,7 @@ export interface XGrid {
 }
 
 export function makeXGrid(barrier: number, r0: number, rMax: number, cells: number): XGrid {
-  const xc = Math.asinh(barrier), x0 = Math.asinh(r0), xR = Math.asinh(rMax);
+  const xc = asinh(barrier), x0 = asinh(r0), xR = asinh(rMax);
   const target = (xR - xc) / cells;
   const start = Math.max(1, Math.round((x0 - xc) / target));
   const dx = (x0 - xc) / start;

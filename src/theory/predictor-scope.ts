@@ -1,4 +1,4 @@
-import { criterionTest, ON_RATIO } from "../engine/criteria.ts";
+import { ratioThreshold } from "./criterion-threshold.ts";
 import type { UnitProblem } from "../model/problem.ts";
 
 /**
@@ -26,7 +26,7 @@ function sharedScope(problem: UnitProblem): string | null {
   if (problem.loss.kind !== "noise") return "teacher loss: not modelled (the predictors take the noise loss)";
   if (problem.loss.signal !== 0) return "non-zero signal: not modelled";
   if (problem.input.kind !== "gauss") return "learned pre-layer: not modelled";
-  if (criterionTest(problem.collapse, problem.batch).on !== ON_RATIO) return "criterion on |gamma|: not modelled (the predictors follow r = beta/|gamma|)";
+  if (ratioThreshold(problem.collapse, problem.batch) === null) return "criterion on |gamma|: not modelled (the predictors follow r = beta/|gamma|)";
   if (problem.loss.noise.kind === "student") {
     return `Student-t noise (nu = ${problem.loss.noise.nu}): not modelled; the small-step limit keeps only the noise covariance, which the Gaussian shares, and the finite-step law needs Gaussian noise given the batch`;
   }
@@ -38,7 +38,7 @@ export function diffusionScope(problem: UnitProblem): string | null {
   const shared = sharedScope(problem);
   if (shared) return shared;
   const B = problem.batch, edge = Math.sqrt(B - 1);
-  const threshold = criterionTest(problem.collapse, B).threshold;
+  const threshold = ratioThreshold(problem.collapse, B)!;
   if (problem.activation.kind === "relu") {
     if (threshold < -edge) {
       return `threshold r = ${fmt(threshold)} lies inside the dead cone (edge -sqrt(B-1) = ${fmt(-edge)}): the diffusion stops at the edge, only a finite step can jump past it`;
@@ -57,7 +57,7 @@ export function diffusionScope(problem: UnitProblem): string | null {
 export function finiteStepScope(problem: UnitProblem): string | null {
   const shared = sharedScope(problem);
   if (shared) return shared;
-  const threshold = criterionTest(problem.collapse, problem.batch).threshold;
+  const threshold = ratioThreshold(problem.collapse, problem.batch)!;
   if (!(threshold < 0)) return `threshold r = ${fmt(threshold)} >= 0: the finite-step predictor takes a collapsed set r <= threshold < 0`;
   if (problem.activation.kind === "relu" && threshold < -Math.sqrt(problem.batch - 1)) {
     return `threshold r = ${fmt(threshold)} lies inside the dead cone (edge ${fmt(-Math.sqrt(problem.batch - 1))}), where a unit stops: not modelled`;

@@ -4,6 +4,7 @@ import { diffusionCoefficients, rVariance, type DiffusionCoefficients } from "./
 import { makeXGrid } from "./predictor-grid.ts";
 import { solveTridiagonal } from "./tridiagonal.ts";
 import { eventualHitProbability } from "./scale-function.ts";
+import { exp } from "./det-math.ts";
 
 /** What the predictor needs: everything else (lr, gamma0, sigma, T) enters through tau. */
 export interface PredictorInput {
@@ -168,7 +169,7 @@ function solve2d(
   const ny = 2 * half + 1; // rho = 0 is node `half`
   const dy = rhoMax / half;
   const w = new Float64Array(ny);
-  for (let j = 0; j < ny; j++) w[j] = Math.exp(-2 * (j - half) * dy);
+  for (let j = 0; j < ny; j++) w[j] = exp(-2 * (j - half) * dy);
   const st = xStencil(c, dx);
   const size = nx * ny;
   const u = new Float64Array(size);

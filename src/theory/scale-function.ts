@@ -1,3 +1,4 @@
+import { exp, log, log1p } from "./det-math.ts";
 import { xCoefficientsAt } from "./diffusion.ts";
 import { gaussLegendre01 } from "./gauss-rules.ts";
 import type { MomentsKind } from "./moments-choice.ts";
@@ -41,8 +42,8 @@ export function eventualHitProbability(x: Float64Array, alpha: number, batch: nu
       if (inner[j] > peak) peak = inner[j];
     }
     let sum = 0;
-    for (let j = 0; j < RULE; j++) sum += g.w[j] * Math.exp(inner[j] - peak);
-    lnJ[i] = peak + Math.log(sum * h);
+    for (let j = 0; j < RULE; j++) sum += g.w[j] * exp(inner[j] - peak);
+    lnJ[i] = peak + log(sum * h);
     lnS[i + 1] = lnS[i] - whole;
   }
   // ln int_{x_i}^{x_R} S', from the right, by log-sum-exp
@@ -50,12 +51,12 @@ export function eventualHitProbability(x: Float64Array, alpha: number, batch: nu
   lnU[n - 1] = -Infinity;
   for (let i = n - 2; i >= 0; i--) lnU[i] = logAddExp(lnJ[i], lnU[i + 1]);
   const u = new Float64Array(n);
-  for (let i = 0; i < n; i++) u[i] = Math.exp(lnU[i] - lnU[0]);
+  for (let i = 0; i < n; i++) u[i] = exp(lnU[i] - lnU[0]);
   return u;
 }
 
 function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+  return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
 }
