@@ -9,7 +9,8 @@
  *   stay in a pool between runs (idle ones never keep a process alive; `closeWorkerPool` stops them).
  * - Its scaling analysis: `fitSweep(result)`: exponents in lr and gamma of four estimators with
  *   intervals and verdicts, and the data-collapse test (docs/scaling-analysis.md).
- * - The leading-order theory: `perStepTheory`, `tau`, `predictCollapse` (docs/theory.md).
+ * - The theory (docs/theory.md): `perStepTheory`, `tau`; the diffusion predictor `predictCollapse` (checked:
+ *   `predictCollapseChecked`); the finite-step predictor `solveFiniteStep`; their scopes; `theoryCells`.
  * - Figures: spec builders (typed data in, vega-lite spec out), `renderSvg`, `svgToPng`, `reproduce`.
  * - A BN layer of K units: `simulateLayer`, `summariseLayer` (docs/layer.md).
  */
@@ -61,6 +62,11 @@ export { perStepTheory, perStepNextOrder, type PerStep, type PerStepInput } from
 export { tau, stepsForTau, scaleSetting, type ScaleSetting } from "./theory/scaling.ts";
 export { predictCollapse, type PredictorInput, type Prediction } from "./theory/predictor.ts";
 export type { MomentsKind } from "./theory/moments-choice.ts";
+export { predictCollapseChecked, type CheckedPrediction } from "./theory/checked-prediction.ts";
+export { eventualHitProbability } from "./theory/scale-function.ts";
+export { solveFiniteStep, type FiniteStepProblem, type FiniteStepSolution } from "./theory/finite-step/finite-step-predictor.ts";
+export { diffusionScope, finiteStepScope } from "./theory/predictor-scope.ts";
+export { theoryCells, type TheoryCell } from "./theory/cell-predictions.ts";
 export * from "./analysis/index.ts";
 export { chiSquareSf, regularizedGammaP, regularizedGammaQ } from "./stats/gamma.ts";
 // figures: spec builders (typed data in, vega-lite spec out), headless rendering, the figure set

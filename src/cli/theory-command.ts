@@ -1,99 +1,109 @@
-import { predictorScope } from "../theory/predictor-scope.ts";
-import type { SweepSpec } from "../config/sweep-config.ts";
-import { criterionTest } from "../engine/criteria.ts";
-import { VERSION } from "../ensemble/sweep.ts";
 import { enumerateCells } from "../ensemble/grid.ts";
+import { VERSION } from "../ensemble/sweep.ts";
 import { stringifyResults } from "../io/json.ts";
 import { ConfigError } from "../model/errors.ts";
-import type { UnitProblem } from "../model/problem.ts";
-import type { MomentsKind } from "../theory/moments-choice.ts";
-import { perStepTheory } from "../theory/per-step.ts";
-import { predictCollapse } from "../theory/predictor.ts";
-import { tau } from "../theory/scaling.ts";
+import { theoryCells, type TheoryCell, type TheoryOptions } from "../theory/cell-predictions.ts";
 import { writeFileAtomic } from "./files.ts";
 import { parseSweepInvocation } from "./sweep-command.ts";
 
-export const THEORY_HELP = `bn-collapse theory: the leading-order theory of every cell of a grid, no simulation.
+/** This command's own flags, one entry each (the sweep's flags are parsed by the sweep's parser). */
+const OWN_FLAGS = [
+  { name: "moments", choices: ["finite", "gauss"], fallback: "finite", help: "finite (exact law of a standardised Gaussian batch) | gauss (N(0,1))" },
+  { name: "predictor", choices: ["2d", "1d", "none"], fallback: "2d", help: "the diffusion predictor: 2d | 1d (gamma frozen) | none" },
+  { name: "finite-step", choices: ["on", "check", "off"], fallback: "on", help: "the finite-step predictor: on | check (also on a 1.5x finer grid) | off" },
+] as const;
 
-For each cell: the per-step drift and variance of r = beta/|gamma| and of the sparsity 1 - Phi(r) at the
-initial state (to second order in lr), tau = lr^2 sigma^2 T / (B gamma0^2), and the collapse probability
-by T predicted by the backward Kolmogorov equation of the (r, ln gamma) diffusion (docs/theory.md).
+type OwnName = (typeof OWN_FLAGS)[number]["name"];
+
+export const THEORY_HELP = `bn-collapse theory: the theory of every cell of a grid, no simulation.
+
+For each cell (docs/theory.md):
+  perStep     the drift and variance of r = beta/|gamma| and of the sparsity 1 - Phi(r) over one step
+              from the initial state, to second order in lr (null, with a reason, where not derived:
+              momentum, Adam, schedules, the teacher loss)
+  tau         lr^2 sigma^2 T / (B gamma0^2)
+  diffusion   P(collapse by T) in the small-step limit: the backward Kolmogorov equation of the
+              (r, ln gamma) diffusion, given only where that limit exists and the solve converges (a
+              1.5x finer grid and moved cut-offs change it by < 1% or 1e-4); else null and the reason
+  finiteStep  P(collapse by T) from the exact one-step law of plain SGD, iterated on a grid (no
+              small-step limit: it covers the dead cone); null and the reason outside its scope
 
 Usage: bn-collapse theory [flags]
 
 Takes the flags of "bn-collapse sweep" (see bn-collapse sweep --help; LISTs give one entry per cell):
   --lr --gamma --beta --batch --weight-decay --signal --steps --noise --act --collapse --config ...
 (--trials, --seed, --workers and the statistics flags are accepted and ignored). And:
-  --moments M            finite (exact law of a standardised Gaussian batch) | gauss (N(0,1))  [finite]
-  --predictor P          2d | 1d (gamma frozen) | none                                        [2d]
-  --format json          output format (JSON only)                                            [json]
-  --out FILE             write there (atomically) instead of stdout
+${OWN_FLAGS.map((f) => `  --${f.name.padEnd(12)} ${f.help.padEnd(72)} [${f.fallback}]`).join("\n")}
+  --format F     json | csv                                                                   [json]
+  --out FILE     write there (atomically) instead of stdout
+  --quiet        no notes on stderr
 
-The prediction needs plain SGD, no weight decay, zero signal, Gaussian input, the noise loss, a constant
-schedule and a criterion on r; elsewhere "predicted.p" is null with the reason.
+Both predictors need plain SGD with a constant lr, no weight decay, zero signal, Gaussian noise and
+input, the noise loss and a criterion on r.
 
 Example:
-  bn-collapse theory --lr 0.05,0.2 --gamma 1 --beta 0 --batch 32 --steps 1000 --collapse ratio:3 --format json
+  bn-collapse theory --lr 0.2 --gamma 1 --beta 0 --batch 32 --steps 4000 --collapse dead --format json
 `;
 
-export interface TheoryCell {
-  lr: number;
-  gamma: number;
-  beta: number;
-  batch: number;
-  weightDecay: number;
-  signal: number;
-  perStep: { driftR: number; varR: number; driftSparsity: number; varSparsity: number };
-  tau: number;
-  predicted: { p: number | null; method: string; ms?: number; reason?: string };
-}
+/** What the JSON's fields mean (printed with it, so that a file explains itself). */
+const ABOUT = {
+  perStep: "one SGD step from the initial state, to second order in lr: drift and variance of r = beta/|gamma| and of the sparsity 1 - Phi(r)",
+  tau: "lr^2 sigma^2 T / (B gamma0^2)",
+  diffusion: "P(collapse by T) in the small-step limit (backward Kolmogorov equation); convergence: P on a 1.5x finer grid and with the cut-offs moved out",
+  finiteStep: "P(collapse by T) from the exact one-step law of the (gamma, beta) chain, iterated on a grid",
+  p: "null where the method does not apply; reason says why",
+};
 
 /** Pulls this command's own flags out of argv; the rest goes to the sweep's parser. */
-function takeOwnFlags(argv: string[]): { rest: string[]; own: Map<string, string> } {
-  const own = new Map<string, string>();
+function takeOwnFlags(argv: string[]): { rest: string[]; own: Map<OwnName, string> } {
+  const own = new Map<OwnName, string>();
   const rest: string[] = [];
+  const names = OWN_FLAGS.map((f) => f.name).join("|");
+  const re = new RegExp(`^--(${names})(?:=(.*))?$`);
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--(moments|predictor)(?:=(.*))?$/.exec(argv[i]);
+    const m = re.exec(argv[i]);
     if (!m) {
       rest.push(argv[i]);
       continue;
     }
+    const name = m[1] as OwnName;
     const value = m[2] ?? argv[++i];
-    if (value === undefined || value === "") throw new ConfigError(`--${m[1]}`, "needs a value");
-    if (own.has(m[1])) throw new ConfigError(`--${m[1]}`, "given more than once");
-    own.set(m[1], value);
+    if (value === undefined || value === "") throw new ConfigError(`--${name}`, "needs a value");
+    if (own.has(name)) throw new ConfigError(`--${name}`, "given more than once");
+    const flag = OWN_FLAGS.find((f) => f.name === name)!;
+    if (!(flag.choices as readonly string[]).includes(value)) throw new ConfigError(`--${name}`, `must be ${flag.choices.join(", ")}, got "${value}"`);
+    own.set(name, value);
   }
   return { rest, own };
 }
 
-export function theoryCells(spec: SweepSpec, moments: MomentsKind, predictor: "1d" | "2d" | "none"): TheoryCell[] {
-  return enumerateCells(spec).map(({ at, problem }) => {
-    const sigma = problem.loss.kind === "noise" ? problem.loss.noise.sigma : problem.loss.labelNoise;
-    const alpha = problem.activation.kind === "leaky" ? problem.activation.alpha : 0;
-    const s = perStepTheory({
-      lr: at.lr, gamma: at.gamma, beta: at.beta, batch: at.batch, sigma, alpha,
-      signal: at.signal, weightDecay: at.weightDecay, moments,
-    });
-    const t = tau(at.lr, sigma, problem.steps, at.batch, at.gamma);
-    return {
-      lr: at.lr, gamma: at.gamma, beta: at.beta, batch: at.batch, weightDecay: at.weightDecay, signal: at.signal,
-      perStep: { driftR: s.driftR, varR: s.varR, driftSparsity: s.driftSparsity, varSparsity: s.varSparsity },
-      tau: t,
-      predicted: predict(problem, s.r, t, s.kappa, alpha, moments, predictor),
-    };
-  });
+function option(own: Map<OwnName, string>, name: OwnName): string {
+  return own.get(name) ?? OWN_FLAGS.find((f) => f.name === name)!.fallback;
 }
 
-function predict(
-  problem: UnitProblem, r0: number, t: number, kappa0: number, alpha: number, moments: MomentsKind, predictor: "1d" | "2d" | "none",
-): TheoryCell["predicted"] {
-  const method = `kolmogorov-${predictor}`;
-  const reason = predictorScope(problem);
-  if (predictor === "none") return { p: null, method: "none", reason: "--predictor none" };
-  if (reason) return { p: null, method, reason };
-  const test = criterionTest(problem.collapse, problem.batch);
-  const p = predictCollapse({ r0, tau: t, batch: problem.batch, alpha, threshold: test.threshold, moments, monitoringKappa: kappa0, dims: predictor });
-  return { p: p.p, method: p.method, ms: Math.round(p.ms) };
+const CSV_COLUMNS = [
+  "lr", "gamma", "beta", "batch", "weightDecay", "signal", "steps", "tau",
+  "driftR", "varR", "driftSparsity", "varSparsity", "perStep_reason",
+  "diffusion_p", "diffusion_method", "diffusion_change", "diffusion_reason",
+  "finiteStep_p", "finiteStep_method", "finiteStep_refined", "finiteStep_reason",
+] as const;
+
+function csvField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return "";
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function theoryToCsv(cells: readonly TheoryCell[]): string {
+  const rows = cells.map((c) =>
+    [
+      c.lr, c.gamma, c.beta, c.batch, c.weightDecay, c.signal, c.steps, c.tau,
+      c.perStep.driftR, c.perStep.varR, c.perStep.driftSparsity, c.perStep.varSparsity, c.perStep.reason,
+      c.diffusion.p, c.diffusion.method, c.diffusion.convergence?.change, c.diffusion.reason,
+      c.finiteStep.p, c.finiteStep.method, c.finiteStep.refined, c.finiteStep.reason,
+    ].map(csvField).join(","),
+  );
+  return [CSV_COLUMNS.join(","), ...rows].join("\n") + "\n";
 }
 
 export async function theoryCommand(argv: string[]): Promise<void> {
@@ -103,13 +113,25 @@ export async function theoryCommand(argv: string[]): Promise<void> {
     process.stdout.write(THEORY_HELP);
     return;
   }
-  if (inv.format !== "json") throw new ConfigError("--format", `theory prints json only, got "${inv.format}"`);
-  const moments = own.get("moments") ?? "finite";
-  if (moments !== "finite" && moments !== "gauss") throw new ConfigError("--moments", `must be finite or gauss, got "${moments}"`);
-  const predictor = own.get("predictor") ?? "2d";
-  if (predictor !== "1d" && predictor !== "2d" && predictor !== "none") throw new ConfigError("--predictor", `must be 2d, 1d or none, got "${predictor}"`);
-  const cells = theoryCells(inv.spec, moments, predictor);
-  const text = stringifyResults({ tool: "bn-collapse", version: VERSION, kind: "theory", moments, config: inv.spec.config, cells });
+  const t0 = performance.now();
+  const options: TheoryOptions = {
+    moments: option(own, "moments") as TheoryOptions["moments"],
+    diffusion: option(own, "predictor") as TheoryOptions["diffusion"],
+    finiteStep: option(own, "finite-step") as TheoryOptions["finiteStep"],
+    // long work is reported, short work is not (the progress convention of sweep)
+    note: (m) => {
+      if (!inv.quiet && performance.now() - t0 > 2000) process.stderr.write(`theory: ${m}\n`);
+    },
+  };
+  const cells = theoryCells(enumerateCells(inv.spec), options);
+  const text =
+    inv.format === "csv"
+      ? theoryToCsv(cells)
+      : stringifyResults({
+          tool: "bn-collapse", version: VERSION, kind: "theory",
+          moments: options.moments, predictor: options.diffusion, finiteStep: options.finiteStep,
+          about: ABOUT, config: inv.spec.config, cells,
+        });
   if (inv.out === null) process.stdout.write(text);
   else writeFileAtomic(inv.out, text);
 }
