@@ -18,11 +18,11 @@ import type { Built } from "./built.ts";
 import { describeConfig, fmt, noiseSigma } from "./caption.ts";
 import { crossing } from "./crossing.ts";
 import type { Derived } from "./derive.ts";
-import { predictedAt, type PredictedCurve } from "./prediction.ts";
+import { predictionSentences } from "./prediction.ts";
 import { tauSeries } from "./tau-series.ts";
 import type { Experiment } from "./types.ts";
 
-/** Data collapse: each sweep (and each gamma of a multi-gamma sweep) is one series; the predictor's curves in black. */
+/** Data collapse: each sweep (and each gamma of a multi-gamma sweep) is one series, with the theory's line for it. */
 export function buildProbabilityVsTau(exp: Experiment, sweeps: { label: string; result: SweepResult }[], predicted?: Derived["predicted"]): Built {
   const points: TauPoint[] = sweeps.flatMap(({ result }) => {
     const sigma = noiseSigma(result.config);
@@ -33,44 +33,32 @@ export function buildProbabilityVsTau(exp: Experiment, sweeps: { label: string; 
     }));
   });
   const curves = predicted?.curves ?? [];
-  const spec = probabilityVsTauSpec(points, { title: exp.title, subtitle: curves.length ? "black: deterministic predictor (small-step limit); ▽: none collapsed (upper 95% bound)" : undefined, predicted: curves.flatMap((c) => c.points) });
-  const series = [...new Set(points.map((p) => p.series))];
-  const crossings = series.map((s) => {
-    const c = crossing(points.filter((p) => p.series === s).map((p) => ({ x: p.tau, p: p.p })), 0.1);
-    return `${s}: ${c === null ? "not reached" : fmt(c)}`;
+  const finite = curves.filter((c) => c.method === "finite-step"), diffusion = curves.filter((c) => c.method === "diffusion");
+  const spec = probabilityVsTauSpec(points, {
+    title: exp.title,
+    subtitle: finite.length ? "lines: finite-step predictor, in each series' colour; ▽: none collapsed (upper 95% bound)" : undefined,
+    seriesPredicted: finite.flatMap((c) => c.points),
+    predicted: diffusion.flatMap((c) => c.points),
   });
-  const rows = [...points, ...curves.flatMap((c) => c.points.map((q) => ({ series: c.label, tau: q.tau, p: q.p })))];
+  const series = [...new Set(points.map((p) => p.series))];
+  const crossAt = series.map((s) => crossing(points.filter((p) => p.series === s).map((p) => ({ x: p.tau, p: p.p })), 0.1));
+  const crossings = series.map((s, i) => `${s}: ${crossAt[i] === null ? "not reached" : fmt(crossAt[i]!)}`);
+  const reached = crossAt.filter((c): c is number => c !== null);
+  const spread = reached.length > 1 ? ` The series that reach it do so over a factor ${fmt(Math.max(...reached) / Math.min(...reached))} in τ.` : "";
+  const at = new Map((predicted?.cells ?? []).map((c) => [`${c.series};${c.lr};${c.gamma}`, c.predicted]));
+  const rows = [
+    ...points.map((p) => ({ ...p, predicted: at.get(`${p.series};${p.lr};${p.gamma}`) ?? null })),
+    ...curves.flatMap((c) => c.points.map((q) => ({ series: `${c.method === "finite-step" ? "finite-step predictor" : c.label}: ${c.series ?? ""}`, tau: q.tau, p: q.p }))),
+  ];
   return {
     figure: { name: exp.id, spec, rows },
     simulated: sweeps.map(({ label, result }) => `${label}: ${describeConfig(result.config)}`),
     measured: [
-      `τ at which P first reaches 0.1 (log-interpolated between cells), per series: ${crossings.join("; ")}. Under a data collapse these agree.`,
-      ...(curves.length ? predictorSentences(curves) : ["The deterministic predictor is not drawn: it models plain SGD with a criterion on r only."]),
-      ...(predicted?.skipped.length ? [`Cells without a prediction: ${predicted.skipped.join("; ")}.`] : []),
+      `τ at which P first reaches 0.1 (log-interpolated between cells), per series: ${crossings.join("; ")}. Under a data collapse these would agree.${spread}`,
+      ...(predicted ? predictionSentences(predicted) : []),
     ],
   };
 }
-
-/** What the predictor is, and how far the measured cells are from it. */
-function predictorSentences(curves: readonly PredictedCurve[]): string[] {
-  const n = curves[0].points.length;
-  const out = [
-    `Black lines: src/theory's deterministic predictor (backward Kolmogorov equation of the (r, ln γ) diffusion, finite-B moments, continuous monitoring), the small-step limit of P as a function of τ for each (B, r₀, threshold): ${curves.map((c) => `${c.label}: threshold r = ${fmt(c.threshold)}`).join("; ")}; solved at ${n} log-spaced τ per curve, straight between them.`,
-  ];
-  for (const c of curves) {
-    const ends = `P = ${fmtP(c.points[0].p)} at τ = ${fmt(c.points[0].tau)} to ${fmtP(c.points[c.points.length - 1].p)} at τ = ${fmt(c.points[c.points.length - 1].tau)}`;
-    const ratios = c.cells.filter((x) => x.p > 0).flatMap((x) => {
-      const q = predictedAt(c, x.tau);
-      return q !== null && q > 0 ? [x.p / q] : [];
-    });
-    const at10 = crossing(c.points.map((q) => ({ x: q.tau, p: q.p })), 0.1);
-    const ratioText = ratios.length ? `measured/predicted over the ${ratios.length} cells with P > 0: ${fmt(Math.min(...ratios))} to ${fmt(Math.max(...ratios))}` : "no cell with P > 0 to compare";
-    out.push(`${c.label}: ${ends}; reaches 0.1 at τ = ${at10 === null ? "— (not in range)" : fmt(at10)}; ${ratioText}.`);
-  }
-  return out;
-}
-
-const fmtP = (p: number) => (p >= 1e-3 || p === 0 ? fmt(p) : p.toExponential(1));
 
 export function buildSurvival(exp: Experiment, result: SweepResult): Built {
   const gamma = exp.options?.gamma ?? result.config.gamma[0];

@@ -2,7 +2,7 @@ import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep, oneStepEstimates, type FitRe
 import { VERSION, type SweepResult } from "../ensemble/sweep.ts";
 import type { ResultCache } from "./cache.ts";
 import type { Measured } from "./measure.ts";
-import { predictedCurves, type PredictedCurve } from "./prediction.ts";
+import { predictions, type Predictions } from "./prediction.ts";
 import { tauSeries } from "./tau-series.ts";
 import type { Experiment, Mode } from "./types.ts";
 
@@ -10,8 +10,8 @@ import type { Experiment, Mode } from "./types.ts";
 export interface Derived {
   /** src/analysis's fitSweep of the experiment's first sweep (figures over the (lr, gamma) grid) */
   fit?: FitReport;
-  /** the deterministic predictor's P(tau) (the data-collapse figure) */
-  predicted?: { curves: PredictedCurve[]; skipped: string[] };
+  /** the theory's predictions of the data-collapse figure's cells and lines */
+  predicted?: Predictions;
 }
 
 const NEEDS_FIT = new Set<Experiment["figure"]>(["probability-vs-lr", "heatmap", "exponents"]);
@@ -37,10 +37,10 @@ export async function derive(exp: Experiment, measured: readonly Measured[], ctx
   }
   if (exp.figure === "probability-vs-tau" && sweeps.length) {
     const started = Date.now();
-    const got = await predictedCurves(sweeps, tauSeries, ctx.mode, ctx.cache);
+    const got = await predictions(sweeps, tauSeries, ctx.mode, ctx.cache);
     derived.predicted = got;
     const fresh = got.curves.filter((c) => !c.cached);
-    if (fresh.length) computed.push(`${fresh.length} predicted curve(s), ${fresh.reduce((a, c) => a + c.points.length, 0)} solves, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (fresh.length) computed.push(`${fresh.length} predicted line(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return { derived, computed };
 }

@@ -57,7 +57,7 @@ export const EXPERIMENTS: Experiment[] = [
   },
   {
     id: "p-vs-tau",
-    title: "Data collapse: P against τ = η²σ²T/(Bγ₀²)",
+    title: "P(collapse by T) against τ = η²σ²T/(Bγ₀²): series at equal τ differ",
     figure: "probability-vs-tau",
     claim: "P(collapse by T) is a function of τ alone (the paper's η²/γ₀², with the batch size and the horizon), so every series falls on one curve.",
     // Across batch sizes the criterion must mean the same thing: "dead" is the absorbing cone itself.
