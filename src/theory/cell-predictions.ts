@@ -60,7 +60,7 @@ export interface TheoryOptions {
 export const FINITE_STEP_MAX_STEPS = 50000;
 
 export const FINITE_STEP_ACCURACY =
-  "exact one-step law; numerical error below 1% at the reference states of docs/theory.md section 6 (largest 0.6% against 10^5-10^6 Monte Carlo trajectories)";
+  "exact one-step law; numerical error below 1% at the reference states of docs/theory.md section 6 (largest 0.6% against 10^5-10^6 Monte Carlo trajectories), and about 1e-5 absolute: smaller P are not resolved";
 
 export interface TheoryInputCell {
   at: { lr: number; gamma: number; beta: number; batch: number; weightDecay: number; signal: number };
