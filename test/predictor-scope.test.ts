@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { defineProblem, type UnitProblem } from "../src/model/problem.ts";
 import { diffusionScope, finiteStepScope } from "../src/theory/predictor-scope.ts";
 import { predictCollapseChecked } from "../src/theory/checked-prediction.ts";
-import { criterionTest } from "../src/engine/criteria.ts";
+import { criterionTest } from "../src/model/criteria.ts";
 
 type Fields = Parameters<typeof defineProblem>[0];
 const problem = (f: Fields): UnitProblem => defineProblem({ batch: 8, collapse: { kind: "ratio", c: 2 }, ...f });

@@ -1,5 +1,5 @@
 import { cellProblem, type Axis } from "../config/sweep-config.ts";
-import { criterionTest, ON_RATIO } from "../engine/criteria.ts";
+import { criterionTest, ON_RATIO } from "../model/criteria.ts";
 import { simulateTrajectories } from "../engine/simulate.ts";
 import { STOP_NON_FINITE } from "../engine/trajectory.ts";
 import { cellStreamKey } from "../ensemble/grid.ts";

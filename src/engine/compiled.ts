@@ -1,5 +1,5 @@
 import type { UnitProblem } from "../model/problem.ts";
-import { criterionTest } from "./criteria.ts";
+import { criterionTest } from "../model/criteria.ts";
 import { stepLawTables, type StepLawTables } from "./step-law.ts";
 import { phaseProblems } from "./phases-problem.ts";
 import { tabulateLearningRate } from "./schedule.ts";

@@ -1,6 +1,6 @@
 import { seedState, trajectoryKey } from "../rng/streams.ts";
 import { NORM_BN, POOL_SIZE, type CompiledUnit } from "./compiled.ts";
-import { meetsCriterion } from "./criteria.ts";
+import { meetsCriterion } from "../model/criteria.ts";
 import { optimizerStepAt } from "./optimizer.ts";
 import { reducedGradientsOnLanes } from "./reduced-step.ts";
 import { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, type TrajectoryOutcomes } from "./trajectory.ts";

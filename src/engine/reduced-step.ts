@@ -1,5 +1,6 @@
 import { fillNormal } from "../rng/normal.ts";
 import type { RngState } from "../rng/xoshiro.ts";
+import { ratioOf } from "../model/criteria.ts";
 import type { CompiledUnit } from "./compiled.ts";
 import { LAW_E0, LAW_E1, LAW_L11, LAW_L21, LAW_L22, LAW_LIMIT, LAW_NODES, LAW_PER_UNIT, exactStepLaw } from "./step-law.ts";
 
@@ -40,14 +41,13 @@ export function reducedGradientsOnLanes(
   const noisy = c.noiseScale !== 0, k = c.noisePerSqrtBatch, mu = c.signal, withMean = mu !== 0;
   for (let l = 0; l < n; l++) {
     const gamma = p[2 * l], beta = p[2 * l + 1];
-    const absGamma = Math.abs(gamma);
-    // gamma = 0: every y_i = beta, so beta <= 0 puts the whole batch on the negative side
-    // (f'(0) is the negative side's slope); ratioOf differs only at beta = gamma = 0.
-    const r = absGamma === 0 ? (beta > 0 ? Infinity : -Infinity) : beta / absGamma;
+    const r = ratioOf(gamma, beta);
     // mean (e0, e1) and Cholesky factor (l11, l21, l22) of the gradient at r
     let e0 = 0, e1 = 0, l11: number, l21: number, l22: number;
     if (r <= -bound || r >= bound) {
-      const a = r >= bound ? 1 : alpha;
+      // every sample on one side of the kink. Active needs beta > 0 as well as r >= bound only at
+      // gamma = 0, where every y_i = beta and y = 0 takes the negative side's slope f'(0) = alpha
+      const a = r >= bound && beta > 0 ? 1 : alpha;
       if (a === 0) {
         g[2 * l] = 0;
         g[2 * l + 1] = 0;

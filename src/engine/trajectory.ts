@@ -1,6 +1,6 @@
 import type { RngState } from "../rng/xoshiro.ts";
 import { POOL_SIZE, type CompiledUnit } from "./compiled.ts";
-import { meetsCriterion } from "./criteria.ts";
+import { meetsCriterion } from "../model/criteria.ts";
 import { optimizerStep, resetOptimizerState } from "./optimizer.ts";
 import { runPrePhases } from "./phases.ts";
 import { normUpdate } from "./psbn.ts";

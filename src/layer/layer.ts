@@ -22,6 +22,7 @@
  * different lr see the same w, teacher, initial readout and batches (paired comparisons).
  * Order per layer: w (K d), a (K), a* (K); then per step x (B d), xi (B).
  */
+import { ratioOf } from "../model/criteria.ts";
 import { fillNormal } from "../rng/normal.ts";
 import { seedState, trajectoryKey } from "../rng/streams.ts";
 import { createRngState, type RngState } from "../rng/xoshiro.ts";
@@ -326,8 +327,7 @@ export function simulateLayer(config: Partial<LayerConfig>, options: SimulateLay
         if (learnA) a[i] -= lr * c.gA[i];
         if (deadAt[i] === 0) {
           const g = gamma[i], be = beta[i];
-          const dead = g === 0 ? be < 0 : be / Math.abs(g) <= -sb;
-          if (dead) deadAt[i] = t + 1;
+          if (ratioOf(g, be) <= -sb) deadAt[i] = t + 1;
         }
         if (!(Number.isFinite(gamma[i]) && Number.isFinite(beta[i]) && Number.isFinite(a[i]))) bad = 1;
       }

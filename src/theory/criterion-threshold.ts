@@ -2,7 +2,7 @@ import type { Criterion } from "../model/problem.ts";
 import { normalQuantile } from "./det-special.ts";
 
 /**
- * The threshold on r of a criterion (collapse once r <= threshold), as src/engine/criteria.ts defines
+ * The threshold on r of a criterion (collapse once r <= threshold), as src/model/criteria.ts defines
  * it, but with the sparsity quantile from det-special.ts, so that the theory's inputs are the same bits
  * under every engine. null for the criterion on |gamma|.
  */

@@ -2,8 +2,9 @@ import type { Criterion } from "../model/problem.ts";
 import { normalQuantile } from "../stats/special.ts";
 
 /**
- * Every criterion of MODEL.md section 4 is one of two tests after each update:
- * a threshold on r = beta / |gamma| (dead, ratio, sparsity) or on |gamma| (gamma).
+ * What a collapse criterion means (MODEL.md section 4), as numbers: every criterion is one of two
+ * tests after each update, a threshold on r = beta / |gamma| (dead, ratio, sparsity) or on |gamma|
+ * (gamma). The engine, the theory and the analysis all read a criterion through this file.
  */
 export const ON_RATIO = 0;
 export const ON_GAMMA = 1;
@@ -27,7 +28,10 @@ export function criterionTest(criterion: Criterion, batch: number): CriterionTes
   }
 }
 
-/** r = beta / |gamma|, with r = -inf (beta < 0) or +inf (beta >= 0) at gamma = 0 exactly. */
+/**
+ * r = beta / |gamma|, with r = -inf (beta < 0) or +inf (beta >= 0) at gamma = 0 exactly (MODEL.md):
+ * the one definition of r that the criteria, the reduced model and the layer use.
+ */
 export function ratioOf(gamma: number, beta: number): number {
   const g = Math.abs(gamma);
   if (g === 0) return beta < 0 ? -Infinity : Infinity;
