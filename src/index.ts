@@ -21,10 +21,10 @@ export * from "./unit/bn-relu.ts";
 export { simulateTrajectories, simulatePaths, type SimulateOptions, type TrajectoryPath } from "./engine/simulate.ts";
 export { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, STOP_REASONS, type TrajectoryOutcomes } from "./engine/trajectory.ts";
 export { ratioOf, meetsCriterion, criterionTest, formatCriterion } from "./model/criteria.ts";
-export { tabulateLearningRate } from "./engine/schedule.ts";
+export { tabulateLearningRate } from "./model/schedule.ts";
 // remedies and training phases: docs/psbn.md, docs/regimes.md
 export { teacherExcessLoss } from "./engine/psbn-teacher.ts";
-export { parseNorm, parsePhases, type RawPhase } from "./engine/phases-config.ts";
+export { parseNorm, parsePhases, type RawPhase } from "./config/phases-config.ts";
 export {
   resolveSweep,
   cellProblem,

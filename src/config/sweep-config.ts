@@ -2,9 +2,9 @@ import AjvModule from "ajv";
 import { ConfigError } from "../model/errors.ts";
 import { defineProblem, type UnitProblem } from "../model/problem.ts";
 import { validateProblem } from "../model/validate.ts";
-import { tabulateScheduleFactors } from "../engine/schedule.ts";
+import { tabulateScheduleFactors } from "../model/schedule.ts";
 import { parseList } from "./lists.ts";
-import { parseNorm, parsePhases, REGIME_SCHEMA_PROPERTIES, type RegimeFields } from "../engine/phases-config.ts";
+import { parseNorm, parsePhases, REGIME_SCHEMA_PROPERTIES, type RegimeFields } from "./phases-config.ts";
 import {
   parseActivation,
   parseCriterion,
@@ -108,7 +108,7 @@ export const SWEEP_CONFIG_SCHEMA = {
     stopAtCollapse: { type: "boolean" },
     interval: { enum: ["wilson", "clopper-pearson"] },
     streams: { enum: ["per-cell", "common"] },
-    ...REGIME_SCHEMA_PROPERTIES, // norm, phases, keepOptimizerState (optional; src/engine/phases-config.ts)
+    ...REGIME_SCHEMA_PROPERTIES, // norm, phases, keepOptimizerState (optional; src/config/phases-config.ts)
   },
 } as const;
 

@@ -2,7 +2,7 @@ import type { UnitProblem } from "../model/problem.ts";
 import { criterionTest } from "../model/criteria.ts";
 import { stepLawTables, type StepLawTables } from "./step-law.ts";
 import { phaseProblems } from "./phases-problem.ts";
-import { tabulateLearningRate } from "./schedule.ts";
+import { tabulateLearningRate } from "../model/schedule.ts";
 
 export const OPT_SGD = 0;
 export const OPT_MOMENTUM = 1;

@@ -15,8 +15,3 @@ export function phaseProblems(problem: UnitProblem): UnitProblem[] {
     phases: undefined,
   }));
 }
-
-/** Updates run before the last phase. */
-export function preSteps(problem: UnitProblem): number {
-  return (problem.phases ?? []).reduce((n, ph) => n + ph.steps, 0);
-}

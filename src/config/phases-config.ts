@@ -1,5 +1,5 @@
-import { parseLoss, parseNoise, parseOptimizer, parseSchedule } from "../config/terms.ts";
-import { parseNumber } from "../config/lists.ts";
+import { parseLoss, parseNoise, parseOptimizer, parseSchedule } from "./terms.ts";
+import { parseNumber } from "./lists.ts";
 import { ConfigError } from "../model/errors.ts";
 import { DEFAULT_OPTIMIZER, type Norm, type Phase } from "../model/problem.ts";
 

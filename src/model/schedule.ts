@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
 import type { EvalFunction } from "mathjs";
-import type { Schedule } from "../model/problem.ts";
-import { ConfigError } from "../model/errors.ts";
+import type { Schedule } from "./problem.ts";
+import { ConfigError } from "./errors.ts";
 
 /**
- * Tabulates the learning rate of every update t = 0..steps-1 before the run, so the step loop only
- * reads an array: mathjs is used here, once, and never inside the loop.
+ * What a learning-rate schedule means: its factor at every update t = 0..steps-1. The config checks
+ * a schedule with it when a sweep is resolved, and the engine tabulates the learning rate before the
+ * run, so the step loop only reads an array: mathjs is used here, once, and never inside the loop.
  */
 export function tabulateLearningRate(lr: number, schedule: Schedule, steps: number, field = "schedule"): Float64Array {
   const factors = tabulateScheduleFactors(schedule, steps, field);
