@@ -1,4 +1,4 @@
-import { batchNormalise, batchNormBackward } from "../unit/batchnorm.ts";
+import { batchNormalise, batchNormBackward, inverseStd } from "../unit/batchnorm.ts";
 import { fillNormal } from "../rng/normal.ts";
 import { studentUnitVariance } from "../rng/student.ts";
 import type { RngState } from "../rng/xoshiro.ts";
@@ -49,12 +49,7 @@ function exactSumBatchGradients(c: CompiledUnit, s: RngState): void {
   const B = c.batch, h = c.h, xhat = c.xhat, alpha = c.alpha;
   const sum = fillNormal(s, h, B);
   const mean = sum / B;
-  let ss = 0;
-  for (let i = 0; i < B; i++) {
-    const d = h[i] - mean;
-    ss += d * d;
-  }
-  const invStd = 1 / Math.sqrt(ss / B + c.bnEps);
+  const invStd = inverseStd(h, 0, B, mean, c.bnEps);
   const gamma = c.p[0], beta = c.p[1];
   if (c.teacher || c.signal !== 0) {
     for (let i = 0; i < B; i++) xhat[i] = (h[i] - mean) * invStd;

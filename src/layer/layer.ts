@@ -24,6 +24,7 @@
  */
 import { ratioOf } from "../model/criteria.ts";
 import { fillNormal } from "../rng/normal.ts";
+import { inverseStd } from "../unit/batchnorm.ts";
 import { seedState, trajectoryKey } from "../rng/streams.ts";
 import { createRngState, type RngState } from "../rng/xoshiro.ts";
 
@@ -198,12 +199,7 @@ export function layerForwardBackward(c: CompiledLayer): number {
       sum += acc;
     }
     const mean = sum / B;
-    let ss = 0;
-    for (let b = 0; b < B; b++) {
-      const dv = h[o + b] - mean;
-      ss += dv * dv;
-    }
-    const invStd = 1 / Math.sqrt(ss / B + eps);
+    const invStd = inverseStd(h, o, B, mean, eps);
     const g = gamma[i], be = beta[i], ai = a[i], tai = ta[i];
     for (let b = 0; b < B; b++) {
       const xv = (h[o + b] - mean) * invStd;

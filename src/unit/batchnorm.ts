@@ -9,14 +9,24 @@ export function batchNormalise(h: Float64Array, n: number, eps: number, xhat: Fl
   let sum = 0;
   for (let i = 0; i < n; i++) sum += h[i];
   const mean = sum / n;
+  const invStd = inverseStd(h, 0, n, mean, eps);
+  for (let i = 0; i < n; i++) xhat[i] = (h[i] - mean) * invStd;
+  return invStd;
+}
+
+/**
+ * 1 / sqrt(var + eps) of the batch h[from .. from + n) with the given mean: the biased variance, one
+ * pass of squared deviations. Every BN of the engine (the unit's batch, the fused exact-sum step, the
+ * layer's units) takes its scale from here, so they agree to the last bit.
+ */
+export function inverseStd(h: Float64Array, from: number, n: number, mean: number, eps: number): number {
   let ss = 0;
-  for (let i = 0; i < n; i++) {
+  const end = from + n;
+  for (let i = from; i < end; i++) {
     const d = h[i] - mean;
     ss += d * d;
   }
-  const invStd = 1 / Math.sqrt(ss / n + eps);
-  for (let i = 0; i < n; i++) xhat[i] = (h[i] - mean) * invStd;
-  return invStd;
+  return 1 / Math.sqrt(ss / n + eps);
 }
 
 /**
