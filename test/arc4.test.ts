@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import seedrandom from "seedrandom";
 import { writeArc4Int32s } from "../src/rng/arc4.ts";
-import { seedState, trajectoryKey } from "../src/rng/streams.ts";
+import { trajectoryKey } from "../src/rng/keys.ts";
+import { seedState } from "../src/rng/streams.ts";
 
 function fromPackage(key: string): number[] {
   const arc4 = seedrandom(key);

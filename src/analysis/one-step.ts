@@ -2,8 +2,8 @@ import { cellProblem, type Axis } from "../config/sweep-config.ts";
 import { criterionTest, ON_RATIO } from "../model/criteria.ts";
 import { simulateTrajectories } from "../engine/simulate.ts";
 import { STOP_NON_FINITE } from "../engine/trajectory.ts";
-import { cellStreamKey } from "../ensemble/grid.ts";
 import type { UnitProblem } from "../model/problem.ts";
+import { cellStreams, fitBoundaryStreams, fitDriftStreams } from "../rng/keys.ts";
 import { wilsonInterval } from "../stats/binomial.ts";
 import { normalCdf, normalPdf } from "../stats/special.ts";
 import { excludedEstimate, type CellEstimate } from "./estimate.ts";
@@ -43,7 +43,7 @@ export function driftEstimate(template: UnitProblem, at: Record<Axis, number>, o
   const out = simulateTrajectories(problem, {
     seed: options.seed,
     trials: options.trials,
-    streamKey: `fit-drift;${cellStreamKey(at, "per-cell")}`,
+    streamKey: fitDriftStreams(cellStreams(at)),
     stopAtCollapse: false,
   });
   const g0 = problem.gamma0, b0 = problem.beta0;
@@ -80,7 +80,7 @@ export function boundaryEstimate(template: UnitProblem, at: Record<Axis, number>
   const out = simulateTrajectories(oneStep(template, at, r0 * Math.abs(base.gamma0)), {
     seed: options.seed,
     trials: options.trials,
-    streamKey: `fit-boundary;${cellStreamKey(at, "per-cell")}`,
+    streamKey: fitBoundaryStreams(cellStreams(at)),
     stopAtCollapse: true,
   });
   let k = 0, bad = 0;

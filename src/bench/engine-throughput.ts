@@ -2,6 +2,7 @@ import { resolveSweep } from "../config/sweep-config.ts";
 import type { BlockTask } from "../ensemble/block.ts";
 import { closeWorkerPool, runBlocks } from "../ensemble/pool.ts";
 import { runSweep } from "../ensemble/sweep.ts";
+import { STARTUP_STREAMS } from "../rng/keys.ts";
 import { median } from "./stats.ts";
 import { benchSweepConfig, type BenchWorkload } from "./workload.ts";
 
@@ -65,7 +66,7 @@ export async function measureWorkerStartup(w: BenchWorkload, workers: number): P
   await closeWorkerPool();
   const spec = resolveSweep({ ...benchSweepConfig(w, "mechanistic", 0), steps: 1, trials: 1 });
   const tasks: BlockTask[] = Array.from({ length: workers }, (_, i) => ({
-    cell: 0, problem: spec.template, seed: w.seed, streamKey: "startup", first: i, count: 1, stopAtCollapse: false,
+    cell: 0, problem: spec.template, seed: w.seed, streamKey: STARTUP_STREAMS, first: i, count: 1, stopAtCollapse: false,
   }));
   const t0 = performance.now();
   await runBlocks(tasks, workers, () => {});

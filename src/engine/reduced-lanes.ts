@@ -1,4 +1,5 @@
-import { seedState, trajectoryKey } from "../rng/streams.ts";
+import { trajectoryKey } from "../rng/keys.ts";
+import { seedState } from "../rng/streams.ts";
 import { NORM_BN, POOL_SIZE, type CompiledUnit } from "./compiled.ts";
 import { meetsCriterion } from "../model/criteria.ts";
 import { optimizerStepAt } from "./optimizer.ts";

@@ -1,6 +1,7 @@
 import type { UnitProblem } from "../model/problem.ts";
 import { validateProblem } from "../model/validate.ts";
-import { seedState, trajectoryKey } from "../rng/streams.ts";
+import { trajectoryKey } from "../rng/keys.ts";
+import { seedState } from "../rng/streams.ts";
 import { createRngState } from "../rng/xoshiro.ts";
 import { CompiledUnit } from "./compiled.ts";
 import { runsOnLanes, simulateReducedLanes } from "./reduced-lanes.ts";

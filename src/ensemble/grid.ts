@@ -1,24 +1,14 @@
 import { AXES, cellProblem, type Axis, type SweepSpec } from "../config/sweep-config.ts";
 import type { UnitProblem } from "../model/problem.ts";
+import { cellStreams } from "../rng/keys.ts";
 
 /** One point of a sweep's grid. */
 export interface Cell {
   index: number;
   at: Record<Axis, number>;
   problem: UnitProblem;
-  /** names this cell's random streams (with the seed and the trajectory index) */
+  /** names this cell's random streams (with the seed and the trajectory index): src/rng/keys.ts */
   streamKey: string;
-}
-
-/**
- * Streams are keyed by the four coordinates lr, gamma, beta and batch, whichever of them are swept,
- * so a cell draws the same numbers in any grid that contains it. Weight decay and signal are left
- * out on purpose: cells that differ only there share their random numbers (paired comparisons).
- * With streams "common", every cell uses the same streams.
- */
-export function cellStreamKey(at: Record<Axis, number>, streams: "per-cell" | "common"): string {
-  if (streams === "common") return "common";
-  return `lr=${at.lr};gamma=${at.gamma};beta=${at.beta};batch=${at.batch}`;
 }
 
 export function countCells(spec: SweepSpec): number {
@@ -38,7 +28,7 @@ export function enumerateCells(spec: SweepSpec): Cell[] {
       at[AXES[k]] = list[rest % list.length];
       rest = Math.floor(rest / list.length);
     }
-    cells.push({ index, at, problem: cellProblem(spec.template, at), streamKey: cellStreamKey(at, spec.config.streams) });
+    cells.push({ index, at, problem: cellProblem(spec.template, at), streamKey: cellStreams(at, spec.config.streams) });
   }
   return cells;
 }

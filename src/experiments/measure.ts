@@ -7,6 +7,7 @@ import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";
 import { measureLayer, type LayerSettings } from "./measure-layer.ts";
 import type { LayerRow } from "../layer/rows.ts";
+import { PATH_STREAMS } from "../rng/keys.ts";
 
 export type Measured =
   | { kind: "sweep"; label: string; result: SweepResult }
@@ -66,7 +67,7 @@ export async function measure(m: Measurement, ctx: MeasureContext): Promise<{ va
 }
 
 function runPaths(m: PathsMeasurement, spec: SweepSpec): TrajectoryPath[] {
-  return simulatePaths(spec.template, { seed: spec.config.seed, trials: m.paths, streamKey: "paths", every: m.every, stopAtCollapse: false });
+  return simulatePaths(spec.template, { seed: spec.config.seed, trials: m.paths, streamKey: PATH_STREAMS, every: m.every, stopAtCollapse: false });
 }
 
 /**

@@ -18,14 +18,15 @@
  * w_i . w_j), as in a real layer.
  *
  * Random numbers: layer `index` draws everything from its own stream seedState(trajectoryKey(seed,
- * key, index)); the key names K, d, B and the teacher but NOT lr, gamma0 or beta0, so layers at
- * different lr see the same w, teacher, initial readout and batches (paired comparisons).
+ * layerStreams(config), index)); the family names K, d, B and the teacher but NOT lr, gamma0 or beta0,
+ * so layers at different lr see the same w, teacher, initial readout and batches (paired comparisons).
  * Order per layer: w (K d), a (K), a* (K); then per step x (B d), xi (B).
  */
 import { ratioOf } from "../model/criteria.ts";
 import { fillNormal } from "../rng/normal.ts";
 import { inverseStd } from "../unit/batchnorm.ts";
-import { seedState, trajectoryKey } from "../rng/streams.ts";
+import { layerStreams, trajectoryKey } from "../rng/keys.ts";
+import { seedState } from "../rng/streams.ts";
 import { createRngState, type RngState } from "../rng/xoshiro.ts";
 
 export interface LayerConfig {
@@ -85,11 +86,6 @@ export function defineLayer(fields: Partial<LayerConfig> = {}): LayerConfig {
   }
   if (c.labelNoise < 0 || c.bnEps < 0 || c.lr < 0) throw new RangeError("labelNoise, bnEps and lr must be >= 0");
   return c;
-}
-
-/** The stream key of a layer configuration: what the random numbers depend on (not lr, gamma0, beta0). */
-export function layerStreamKey(c: LayerConfig): string {
-  return `layer;K=${c.units};d=${c.inputDim};B=${c.batch};tg=${c.teacherGamma};tb=${c.teacherBeta};noise=${c.labelNoise};a=${c.readoutScale}`;
 }
 
 /** Preallocated state and scratch of one layer: reused for every layer of a run, nothing allocated per step. */
@@ -301,7 +297,7 @@ export function simulateLayer(config: Partial<LayerConfig>, options: SimulateLay
     unitAliveSteps: new Int32Array(trials * K),
     finalLoss: new Float64Array(trials),
   };
-  const key = layerStreamKey(cfg);
+  const key = layerStreams(cfg);
   const s = createRngState();
   const lr = cfg.lr, learnA = cfg.learnReadout, sb = c.sideBound;
   const gamma = c.gamma, beta = c.beta, a = c.a, deadAt = c.deadAt;

@@ -3,6 +3,7 @@
  * the measured per-unit upstream noise sigma_eff, and the single-unit engine's prediction at that noise.
  */
 import { defineProblem } from "../model/problem.ts";
+import { childSeed, layerSingleUnitStreams } from "../rng/keys.ts";
 import { simulateTrajectories } from "../engine/simulate.ts";
 import { STOP_NON_FINITE } from "../engine/trajectory.ts";
 import { binomialStandardError, wilsonInterval } from "../stats/binomial.ts";
@@ -120,7 +121,7 @@ export function singleUnitPrediction(
     loss: { kind: "noise", noise: { kind: "gauss", sigma }, signal: 0 },
     optimizer: { kind: "sgd", lr: cfg.lr },
   });
-  const out = simulateTrajectories(problem, { seed: options.seed, trials: options.trials, streamKey: `layer-single;lr=${cfg.lr}` });
+  const out = simulateTrajectories(problem, { seed: options.seed, trials: options.trials, streamKey: layerSingleUnitStreams(cfg.lr) });
   let k = 0, n = 0;
   for (let j = 0; j < options.trials; j++) {
     if (out.stopReason[j] === STOP_NON_FINITE) continue;
@@ -165,7 +166,7 @@ export function mixturePrediction(
     for (let k = lo; k < hi; k++) m += s2[k];
     const sigma = Math.sqrt(m / Math.max(1, hi - lo));
     sigmas.push(sigma);
-    const r = singleUnitPrediction(o, sigma, { seed: `${options.seed}/g${g}`, trials: per });
+    const r = singleUnitPrediction(o, sigma, { seed: childSeed(options.seed, `g${g}`), trials: per });
     p += r.p / groups;
     v += (r.se * r.se) / (groups * groups);
   }

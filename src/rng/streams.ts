@@ -10,8 +10,8 @@ let checkedAgainstPackage = false;
  * without the package's per-call allocations); the first key of each process is also run through
  * the package, and a difference (another seedrandom version, say) stops the run rather than
  * silently changing every trajectory.
- * Keys name a trajectory completely (seed, cell, index), so a trajectory's random numbers do not
- * depend on which worker, shard or order ran it.
+ * Keys name a trajectory completely (seed, family, index: src/rng/keys.ts), so a trajectory's
+ * random numbers do not depend on which worker, shard or order ran it.
  */
 export function seedState(key: string, into: RngState = createRngState()): RngState {
   writeArc4Int32s(key, into);
@@ -26,9 +26,4 @@ export function seedState(key: string, into: RngState = createRngState()): RngSt
   }
   if ((into[0] | into[1] | into[2] | into[3]) === 0) into[0] = 1; // the all-zero state is a fixed point
   return into;
-}
-
-/** The key of trajectory `index` of the cell `cellKey` under seed `seed`. */
-export function trajectoryKey(seed: string | number, cellKey: string, index: number): string {
-  return `bn-collapse/${seed}/${cellKey}/${index}`;
 }
