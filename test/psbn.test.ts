@@ -9,8 +9,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CompiledUnit } from "../src/engine/compiled.ts";
+import { compileProblem } from "../src/engine/compiled.ts";
 import { postShift, rshiftUpdate } from "../src/engine/psbn.ts";
+import { allocateState } from "../src/engine/state.ts";
 import { teacherExcessLoss } from "../src/engine/psbn-teacher.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { DEFAULT_OPTIMIZER, defineProblem, type Norm, type UnitProblem } from "../src/model/problem.ts";
@@ -22,20 +23,21 @@ function run(problem: UnitProblem, trials: number, stop = true) {
 }
 
 test("property 1: the post-shift is the identity whenever a sample is active, and yields a BN unit otherwise", () => {
-  const c = new CompiledUnit(defineProblem({ batch: 8, norm: { kind: "psbn", margin: 0.5, patience: 1 } }));
+  const c = compileProblem(defineProblem({ batch: 8, norm: { kind: "psbn", margin: 0.5, patience: 1 } }));
+  const s = allocateState(c, 1), xhat = c.scratch.xhat;
   let acted = 0;
   for (let k = 0; k < 2000; k++) {
-    for (let i = 0; i < 8; i++) c.xhat[i] = Math.sin(12.9898 * (k * 8 + i)) * 2.4;
+    for (let i = 0; i < 8; i++) xhat[i] = Math.sin(12.9898 * (k * 8 + i)) * 2.4;
     const gamma = (k % 7) - 3 + 0.37, beta = ((k % 13) - 6) * 0.9;
-    c.p[0] = gamma;
-    c.p[1] = beta;
-    const active = c.xhat.some((x) => gamma * x + beta > 0);
-    postShift(c);
-    assert.equal(c.p[0], gamma);
-    if (active) assert.equal(c.p[1], beta);
+    s.p[0] = gamma;
+    s.p[1] = beta;
+    const active = xhat.some((x) => gamma * x + beta > 0);
+    postShift(c, s);
+    assert.equal(s.p[0], gamma);
+    if (active) assert.equal(s.p[1], beta);
     else {
       acted++;
-      const top = Math.max(...Array.from(c.xhat, (x) => gamma * x + c.p[1]));
+      const top = Math.max(...Array.from(xhat, (x) => gamma * x + s.p[1]));
       assert.ok(Math.abs(top - 0.5 * Math.abs(gamma)) < 1e-12, `top ${top}`);
     }
   }
@@ -51,16 +53,18 @@ test("property 1: a psBN trajectory that never saturates is the BN trajectory, b
 });
 
 test("rshift: one SGD step is SGD on (gamma, rho) with the chain rule, and beta = gamma rho", () => {
-  const c = new CompiledUnit(defineProblem({ norm: RSHIFT, optimizer: { lr: 0.1 } }));
-  c.p[0] = 0.8;
-  c.p[1] = -0.4;
-  c.g[0] = 0.3;
-  c.g[1] = -0.2;
-  rshiftUpdate(c, 0);
+  const c = compileProblem(defineProblem({ norm: RSHIFT, optimizer: { lr: 0.1 } }));
+  const s = allocateState(c, 1), g = c.scratch.g;
+  s.active = 1;
+  s.p[0] = 0.8;
+  s.p[1] = -0.4;
+  g[0] = 0.3;
+  g[1] = -0.2;
+  rshiftUpdate(c, c.phases[0], s, g, 2);
   const rho = -0.5, gG = 0.3 + rho * -0.2, gRho = 0.8 * -0.2;
   const g1 = 0.8 - 0.1 * gG, rho1 = rho - 0.1 * gRho;
-  assert.ok(Math.abs(c.p[0] - g1) < 1e-15);
-  assert.ok(Math.abs(c.p[1] - g1 * rho1) < 1e-15);
+  assert.ok(Math.abs(s.p[0] - g1) < 1e-15);
+  assert.ok(Math.abs(s.p[1] - g1 * rho1) < 1e-15);
 });
 
 test("property 2: a unit placed in the dead cone stays frozen under BN and rshift, and learns the teacher under psBN", () => {

@@ -5,8 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CompiledUnit } from "../src/engine/compiled.ts";
-import { LANES, runsOnLanes } from "../src/engine/reduced-lanes.ts";
+import { LANES, compileProblem, runsOnLanes } from "../src/engine/compiled.ts";
 import { simulateCompiled, simulateOneByOne, simulateTrajectories } from "../src/engine/simulate.ts";
 import { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, type TrajectoryOutcomes } from "../src/engine/trajectory.ts";
 import { DEFAULT_OPTIMIZER, defineProblem, type UnitProblem } from "../src/model/problem.ts";
@@ -58,12 +57,12 @@ const CASES: { name: string; problem: UnitProblem; stop: boolean; expect: number
 
 for (const c of CASES) {
   test(`lanes equal one by one, bit for bit: ${c.name}`, () => {
-    const unit = new CompiledUnit(c.problem);
+    const unit = compileProblem(c.problem);
     assert.ok(runsOnLanes(unit));
     // 2.3 blocks of lanes, starting at trajectory 5 of the ensemble
     const options = { seed: "lanes", streamKey: c.name, firstTrial: 5, trials: 2 * LANES + 5, stopAtCollapse: c.stop };
     const lanes = plain(simulateCompiled(unit, options));
-    const oneByOne = plain(simulateOneByOne(new CompiledUnit(c.problem), options));
+    const oneByOne = plain(simulateOneByOne(compileProblem(c.problem), options));
     assert.deepEqual(lanes, oneByOne);
     // the case exercises what it names: each expected stop reason occurs, and nothing else
     assert.deepEqual([...new Set(lanes.stopReason)].sort(), [...c.expect].sort());
@@ -83,7 +82,7 @@ test("lanes: a block of trajectories gives each the numbers it gets alone", () =
 test("reduced model with phases: one by one, each trajectory's numbers do not depend on the block", () => {
   const opt = { ...DEFAULT_OPTIMIZER, kind: "momentum" as const, lr: 0.1 };
   const problem = reduced({ optimizer: opt, steps: 50, phases: [{ steps: 31, optimizer: opt }] });
-  assert.ok(!runsOnLanes(new CompiledUnit(problem)));
+  assert.ok(!runsOnLanes(compileProblem(problem)));
   const block = plain(simulateTrajectories(problem, { seed: 4, trials: 6, stopAtCollapse: false }));
   const alone = plain(simulateTrajectories(problem, { seed: 4, firstTrial: 5, trials: 1, stopAtCollapse: false }));
   assert.equal(alone.finalBeta[0], block.finalBeta[5]);

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { simulateCompiled, simulatePaths, simulateTrajectories } from "../src/engine/simulate.ts";
-import { CompiledUnit } from "../src/engine/compiled.ts";
+import { compileProblem } from "../src/engine/compiled.ts";
 import type { TrajectoryOutcomes } from "../src/engine/trajectory.ts";
 import { defineProblem, type UnitProblem } from "../src/model/problem.ts";
 
@@ -130,7 +130,7 @@ test("results do not depend on the order in which blocks are run, nor on a reuse
     // one compiled unit reused for all blocks, run in reverse and scrambled order; in between it also
     // runs other trajectories of the same and of another seed, and to the full horizon, so any state
     // left over (momentum buffer, Adam moments, w, scratch) would show
-    const unit = new CompiledUnit(problem);
+    const unit = compileProblem(problem);
     const blocks = [
       [30, 10],
       [0, 5],

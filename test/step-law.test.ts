@@ -5,8 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CompiledUnit, POOL_SIZE } from "../src/engine/compiled.ts";
-import { reducedGradients } from "../src/engine/reduced-step.ts";
+import { compileProblem } from "../src/engine/compiled.ts";
+import { reducedGradients } from "../src/engine/reduced-gradients.ts";
+import { POOL_SIZE, allocateState } from "../src/engine/state.ts";
 import { LAW_LIMIT, LAW_NODES, LAW_PER_UNIT, exactStepLaw, stepLawTables } from "../src/engine/step-law.ts";
 import { defineProblem } from "../src/model/problem.ts";
 import { seedState } from "../src/rng/streams.ts";
@@ -83,21 +84,23 @@ test("the reduced step's gradient is signal (e1, e0) + the exact Cholesky factor
       model: "reduced", batch: 128, steps: 1, activation: alpha === 0 ? { kind: "relu" } : { kind: "leaky", alpha },
       loss: { kind: "noise", signal: 0.7, noise: { kind: "gauss", sigma: 1.5 } },
     });
-    const c = new CompiledUnit(problem);
-    const s = seedState("reduced-step-moments");
+    const c = compileProblem(problem);
+    const s = allocateState(c, 1), g = c.scratch.g;
+    s.active = 1;
+    seedState("reduced-step-moments", s.streams[0]);
     // inside the tables, and beyond them (|r| in [8, sqrt(127)), where the loop uses the exact law)
     for (const sign of [1, -1]) for (const r of [-10.5, -8.2, ...Array.from({ length: 33 }, (_, i) => -6 + 0.37 * i), 8.3, 11]) {
-      c.p[0] = 1.3 * sign;
-      c.p[1] = 1.3 * r;
-      c.laneNext[0] = POOL_SIZE;
-      reducedGradients(c, s);
-      const z1 = c.lanePools[0][c.laneNext[0] - 2], z2 = c.lanePools[0][c.laneNext[0] - 1];
+      s.p[0] = 1.3 * sign;
+      s.p[1] = 1.3 * r;
+      s.poolNext[0] = POOL_SIZE;
+      reducedGradients(c, c.phases[0], s);
+      const z1 = s.pool[s.poolNext[0] - 2], z2 = s.pool[s.poolNext[0] - 1];
       const m = gradientMoments(r, alpha, sign);
       const l11 = Math.sqrt(m.m2), l21 = m.m1 / l11, l22 = Math.sqrt(Math.max(0, m.m0 - l21 * l21));
       const k = 1.5 / Math.sqrt(128);
       const want = [0.7 * m.e1 + k * l11 * z1, 0.7 * m.e0 + k * (l21 * z1 + l22 * z2)];
       for (let j = 0; j < 2; j++) {
-        assert.ok(Math.abs(c.g[j] - want[j]) < 1e-12, `r=${r} alpha=${alpha} sign=${sign} g[${j}]: ${c.g[j]} vs ${want[j]}`);
+        assert.ok(Math.abs(g[j] - want[j]) < 1e-12, `r=${r} alpha=${alpha} sign=${sign} g[${j}]: ${g[j]} vs ${want[j]}`);
       }
     }
   }

@@ -16,8 +16,9 @@ import {
   type UnitParams,
 } from "../src/unit/bn-relu.ts";
 import { batchNormalise } from "../src/unit/batchnorm.ts";
-import { CompiledUnit } from "../src/engine/compiled.ts";
-import { computeGradients, drawNormalisedBatch } from "../src/engine/step.ts";
+import { computeGradients, drawNormalisedBatch } from "../src/engine/batch-gradients.ts";
+import { compileProblem, type Compiled } from "../src/engine/compiled.ts";
+import { allocateState, type UnitState } from "../src/engine/state.ts";
 import { defineProblem, type Activation, type Input } from "../src/model/problem.ts";
 import { seedState } from "../src/rng/streams.ts";
 
@@ -297,7 +298,7 @@ test("BN outputs: mean 0 and biased variance var/(var+eps), for several batch si
 });
 
 // ---------------------------------------------------------------------------------------------
-// The step loop (engine/step.ts) against the public API. With Gaussian noise of sigma = 0 and a
+// The step loop's gradient (engine/batch-gradients.ts) against the public API. With Gaussian noise of sigma = 0 and a
 // signal of 0.7, delta_i = 0.7 for every sample, so the gradient of L = (1/B) sum l_i is
 // bnReluBackward with dz_i = 0.7 / B, deterministically.
 
@@ -310,8 +311,9 @@ const SIGNAL = 0.7;
 const PATH_REL = 1e-13;
 const PATH_ABS = 1e-15;
 
-function compiledUnit(B: number, activation: Activation, input: Input, noiseSampling: "per-sample" | "exact-sum"): CompiledUnit {
-  return new CompiledUnit(
+/** A compiled problem, a one-trajectory state of it, and the step's gradient on that state. */
+function compiledUnit(B: number, activation: Activation, input: Input, noiseSampling: "per-sample" | "exact-sum") {
+  const c = compileProblem(
     defineProblem({
       batch: B,
       activation,
@@ -320,6 +322,15 @@ function compiledUnit(B: number, activation: Activation, input: Input, noiseSamp
       loss: { kind: "noise", noise: { kind: "gauss", sigma: 0 }, signal: SIGNAL },
     }),
   );
+  const st = allocateState(c, 1);
+  return { c, st, exactSum: c.phases[0].exactSum, g: c.scratch.g, h: c.scratch.h, x: c.scratch.x, xhat: c.scratch.xhat, eps: c.unit.bnEps };
+}
+
+/** Draws a batch for the state's (gamma, beta, w) from its stream and computes the gradient; returns 1 / sqrt(var + eps). */
+function batchAndGradient(c: Compiled, st: UnitState): number {
+  const invStd = drawNormalisedBatch(c, c.phases[0], st);
+  computeGradients(c, c.phases[0], st, invStd);
+  return invStd;
 }
 
 test("step loop (per-sample, h ~ N(0,1)) agrees with bnReluBackward on the same batch", () => {
@@ -327,23 +338,22 @@ test("step loop (per-sample, h ~ N(0,1)) agrees with bnReluBackward on the same 
   for (const activation of [{ kind: "relu" }, { kind: "leaky", alpha: 0.1 }] as Activation[]) {
     const alpha = activation.kind === "leaky" ? activation.alpha : 0;
     for (const B of [2, 5, 32]) {
-      const c = compiledUnit(B, activation, { kind: "gauss" }, "per-sample");
-      assert.equal(c.exactSum, false);
-      const s = seedState(`unit-gradients/gauss/${B}/${alpha}`);
+      const u = compiledUnit(B, activation, { kind: "gauss" }, "per-sample");
+      assert.equal(u.exactSum, false);
+      seedState(`unit-gradients/gauss/${B}/${alpha}`, u.st.streams[0]);
       for (let rep = 0; rep < 20; rep++) {
         const gamma = 0.5 + rep * 0.1, beta = -0.6 + rep * 0.05;
-        c.p[0] = gamma;
-        c.p[1] = beta;
-        const invStd = drawNormalisedBatch(c, s);
-        computeGradients(c, s, invStd);
-        const params: UnitParams = { gamma, beta, alpha, eps: c.bnEps };
-        const fwd = bnReluForward(c.h, params);
-        assert.deepEqual(c.xhat, fwd.xhat, "the step loop normalises like the public API");
+        u.st.p[0] = gamma;
+        u.st.p[1] = beta;
+        const invStd = batchAndGradient(u.c, u.st);
+        const params: UnitParams = { gamma, beta, alpha, eps: u.eps };
+        const fwd = bnReluForward(u.h, params);
+        assert.deepEqual(u.xhat, fwd.xhat, "the step loop normalises like the public API");
         assert.equal(invStd, fwd.invStd);
         const grad = bnReluBackward(fwd, new Float64Array(B).fill(SIGNAL / B), params);
         const what = `${activation.kind} B=${B} rep=${rep}`;
-        assertClose(c.g[0], grad.dgamma, PATH_REL, PATH_ABS, `${what} dgamma`);
-        assertClose(c.g[1], grad.dbeta, PATH_REL, PATH_ABS, `${what} dbeta`);
+        assertClose(u.g[0], grad.dgamma, PATH_REL, PATH_ABS, `${what} dgamma`);
+        assertClose(u.g[1], grad.dbeta, PATH_REL, PATH_ABS, `${what} dbeta`);
         if (fwd.y.some((v) => v <= 0)) sawNegative++;
       }
     }
@@ -356,19 +366,18 @@ test("step loop exact-sum path with sigma = 0 gives the same deterministic gradi
   for (const activation of [{ kind: "relu" }, { kind: "leaky", alpha: 0.1 }] as Activation[]) {
     const alpha = activation.kind === "leaky" ? activation.alpha : 0;
     for (const B of [2, 8]) {
-      const c = compiledUnit(B, activation, { kind: "gauss" }, "exact-sum");
-      assert.equal(c.exactSum, true);
-      const s = seedState(`unit-gradients/exact/${B}/${alpha}`);
+      const u = compiledUnit(B, activation, { kind: "gauss" }, "exact-sum");
+      assert.equal(u.exactSum, true);
+      seedState(`unit-gradients/exact/${B}/${alpha}`, u.st.streams[0]);
       for (let rep = 0; rep < 20; rep++) {
         const gamma = 1.2 - rep * 0.03, beta = -0.4 + rep * 0.04;
-        c.p[0] = gamma;
-        c.p[1] = beta;
-        const invStd = drawNormalisedBatch(c, s);
-        computeGradients(c, s, invStd);
-        const params: UnitParams = { gamma, beta, alpha, eps: c.bnEps };
-        const grad = bnReluBackward(bnReluForward(c.h, params), new Float64Array(B).fill(SIGNAL / B), params);
-        assertClose(c.g[0], grad.dgamma, PATH_REL, PATH_ABS, `${activation.kind} B=${B} rep=${rep} dgamma`);
-        assertClose(c.g[1], grad.dbeta, PATH_REL, PATH_ABS, `${activation.kind} B=${B} rep=${rep} dbeta`);
+        u.st.p[0] = gamma;
+        u.st.p[1] = beta;
+        batchAndGradient(u.c, u.st);
+        const params: UnitParams = { gamma, beta, alpha, eps: u.eps };
+        const grad = bnReluBackward(bnReluForward(u.h, params), new Float64Array(B).fill(SIGNAL / B), params);
+        assertClose(u.g[0], grad.dgamma, PATH_REL, PATH_ABS, `${activation.kind} B=${B} rep=${rep} dgamma`);
+        assertClose(u.g[1], grad.dbeta, PATH_REL, PATH_ABS, `${activation.kind} B=${B} rep=${rep} dbeta`);
       }
     }
   }
@@ -380,36 +389,35 @@ test("step loop with a linear pre-layer (dim 3) agrees with linearForward/bnRelu
     const alpha = activation.kind === "leaky" ? activation.alpha : 0;
     for (const B of [2, 6, 16]) {
       const d = 3;
-      const c = compiledUnit(B, activation, { kind: "linear", dim: d }, "per-sample");
-      assert.equal(c.nParams, 2 + d);
-      const s = seedState(`unit-gradients/linear/${B}/${alpha}`);
+      const u = compiledUnit(B, activation, { kind: "linear", dim: d }, "per-sample");
+      assert.equal(u.c.width, 2 + d);
+      seedState(`unit-gradients/linear/${B}/${alpha}`, u.st.streams[0]);
       let nonzero = 0;
       for (let rep = 0; rep < 20; rep++) {
         const gamma = 0.9 + 0.05 * rep, beta = -0.3;
         const w = Float64Array.from({ length: d }, () => rng.normal());
-        c.p[0] = gamma;
-        c.p[1] = beta;
-        c.p.set(w, 2);
-        const invStd = drawNormalisedBatch(c, s);
-        computeGradients(c, s, invStd);
+        u.st.p[0] = gamma;
+        u.st.p[1] = beta;
+        u.st.p.set(w, 2);
+        const invStd = batchAndGradient(u.c, u.st);
         // the batch the loop drew, recomputed through the public API
-        const x = Float64Array.from(c.x);
+        const x = Float64Array.from(u.x);
         const h = linearForward(w, x, B);
-        assert.deepEqual(c.h, h, "h = w . x_i");
-        const params: UnitParams = { gamma, beta, alpha, eps: c.bnEps };
+        assert.deepEqual(u.h, h, "h = w . x_i");
+        const params: UnitParams = { gamma, beta, alpha, eps: u.eps };
         const fwd = bnReluForward(h, params);
         assert.equal(invStd, fwd.invStd);
         const grad = bnReluBackward(fwd, new Float64Array(B).fill(SIGNAL / B), params);
         const dw = linearBackward(grad.dh, x, d);
         const what = `${activation.kind} B=${B} rep=${rep}`;
-        assertClose(c.g[0], grad.dgamma, PATH_REL, PATH_ABS, `${what} dgamma`);
-        assertClose(c.g[1], grad.dbeta, PATH_REL, PATH_ABS, `${what} dbeta`);
+        assertClose(u.g[0], grad.dgamma, PATH_REL, PATH_ABS, `${what} dgamma`);
+        assertClose(u.g[1], grad.dbeta, PATH_REL, PATH_ABS, `${what} dbeta`);
         // dw is a difference of O(1) terms that nearly cancel (w . dw ~ 0), so compare against the
         // size of the terms rather than of the result
         let termScale = 0;
         for (let i = 0; i < B; i++) for (let k = 0; k < d; k++) termScale = Math.max(termScale, Math.abs(grad.dh[i] * x[i * d + k]));
         for (let k = 0; k < d; k++) {
-          assertClose(c.g[2 + k], dw[k], 0, 1e-13 * (termScale + 1e-300) * B, `${what} dw[${k}]`);
+          assertClose(u.g[2 + k], dw[k], 0, 1e-13 * (termScale + 1e-300) * B, `${what} dw[${k}]`);
           if (Math.abs(dw[k]) > 1e-6) nonzero++;
         }
       }

@@ -1,189 +1,245 @@
-import type { UnitProblem } from "../model/problem.ts";
 import { criterionTest } from "../model/criteria.ts";
-import { stepLawTables, type StepLawTables } from "./step-law.ts";
-import { phaseProblems } from "./phases-problem.ts";
+import type { Loss, Optimizer, UnitProblem } from "../model/problem.ts";
 import { tabulateLearningRate } from "../model/schedule.ts";
+import { algorithmOf, type Algorithm } from "./algorithm.ts";
+import { stepLawTables, type StepLawTables } from "./step-law.ts";
+
+/**
+ * A problem lowered to numbers for the step loop (src/engine/step.ts), in three parts that never mix:
+ * the unit's constants, one record per training phase (optimiser, loss, horizon), and scratch
+ * buffers. What changes during a run is not here but in a UnitState (src/engine/state.ts), so one
+ * Compiled serves every trajectory of its problem on one thread.
+ */
 
 export const OPT_SGD = 0;
 export const OPT_MOMENTUM = 1;
 export const OPT_ADAM = 2;
 export const OPT_ADAMW = 3;
-
 const OPT_CODE = { sgd: OPT_SGD, momentum: OPT_MOMENTUM, adam: OPT_ADAM, adamw: OPT_ADAMW } as const;
 
 /** Norm codes (src/engine/psbn.ts): 0 is plain BN, which takes no extra work per step. */
 export const NORM_BN = 0;
 export const NORM_PSBN = 1;
 export const NORM_RSHIFT = 2;
-/**
- * Normals the reduced model draws at once (32 steps' worth): any size gives the same sequence; a
- * small one wastes little of a short trajectory's stream (the rest of the pool is never used).
- */
-export const POOL_SIZE = 64;
-
 const NORM_CODE = { bn: NORM_BN, psbn: NORM_PSBN, rshift: NORM_RSHIFT } as const;
 
-/**
- * A problem lowered to numbers and preallocated typed arrays: what the step loop reads.
- * One instance per (problem, thread); it is reused for every trajectory of that problem.
- * Parameters are one vector p = [gamma, beta, w_0 .. w_{d-1}].
- */
-export class CompiledUnit {
+/** Which gradient the step draws: a fresh batch through BN, or the reduced law in r. */
+export const MODEL_MECHANISTIC = 0;
+export const MODEL_REDUCED = 1;
+
+/** Trajectories the reduced model runs side by side (src/engine/reduced-lanes.ts). */
+export const LANES = 16;
+
+/** The unit, the same in every phase and trajectory. Parameters are p = [gamma, beta, w_0 .. w_{d-1}]. */
+export interface UnitConstants {
   readonly batch: number;
   readonly bnEps: number;
-  readonly alpha: number; // activation slope for y <= 0 (0 = ReLU)
-  readonly inputDim: number; // 0: h ~ N(0, 1) directly; d: h = w . x with x ~ N(0, I_d)
-  readonly nParams: number;
+  /** activation slope for y <= 0 (0 = ReLU) */
+  readonly alpha: number;
+  /** 0: h ~ N(0, 1) directly; d: h = w . x with x ~ N(0, I_d) */
+  readonly inputDim: number;
+  /** sqrt(B - 1): |xhat_i| < sideBound for every batch */
+  readonly sideBound: number;
+  /** NORM_* */
+  readonly norm: number;
+  readonly psbnMargin: number;
+  readonly psbnPatience: number;
+  /** ON_RATIO or ON_GAMMA (src/model/criteria.ts) and its threshold */
+  readonly criterionOn: number;
+  readonly criterionThreshold: number;
+  readonly gamma0: number;
+  readonly beta0: number;
+  readonly w0: Float64Array;
+  /** the teacher's feature direction (linear input with the teacher loss) */
+  readonly teacherW: Float64Array;
+}
 
-  // upstream gradient delta_i = mean_i + scale * noise_i
-  readonly teacher: boolean;
-  readonly signal: number;
-  readonly readout: number;
-  readonly teacherGamma: number;
-  readonly teacherBeta: number;
-  readonly noiseScale: number; // sigma, or readout * labelNoise for the teacher
-  readonly studentNu: number; // 0 for Gaussian noise
-  readonly studentScale: number;
-  readonly exactSum: boolean;
-  readonly reduced: boolean; // model "reduced": src/engine/reduced-step.ts instead of a batch
-  readonly sideBound: number; // sqrt(B - 1): |xhat_i| < sideBound for every batch
-
+/** One training phase: its optimiser, loss and horizon (the last phase is the problem's own). */
+export interface PhaseConstants {
+  readonly steps: number;
+  /** learning rate of each update t = 0 .. steps - 1 of the phase */
+  readonly lr: Float64Array;
+  /** OPT_* */
   readonly optimizer: number;
   readonly momentum: number;
   readonly weightDecay: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly adamEps: number;
-  readonly lr: Float64Array; // per update
-  readonly steps: number;
-  /** updates the optimiser has made before this phase's first (phases with kept state); Adam's t and momentum's start use it */
-  ageOffset = 0;
-  /** compiled phases run before this one (src/engine/phases.ts); empty for a single phase */
-  readonly pre: CompiledUnit[];
-  readonly keepOptimizerState: boolean;
-  readonly norm: number; // NORM_*
-  readonly psbnMargin: number;
-  readonly psbnPatience: number;
-  /** psBN: consecutive updates after which the batch had no active sample (per trajectory) */
-  inactiveRun = 0;
+  /** the optimiser's buffers and age carry in from the phase before (keepOptimizerState) */
+  readonly keepsState: boolean;
+  /** the last phase: the criterion is checked and first passages count its updates */
+  readonly last: boolean;
+  // the upstream gradient delta_i = mean_i + noiseScale * noise_i
+  readonly teacher: boolean;
+  readonly signal: number;
+  readonly readout: number;
+  readonly teacherGamma: number;
+  readonly teacherBeta: number;
+  /** sigma, or readout * labelNoise for the teacher */
+  readonly noiseScale: number;
+  /** 0 for Gaussian noise */
+  readonly studentNu: number;
+  readonly studentScale: number;
+  readonly noisePerSqrtBatch: number;
+  /** the mechanistic model draws the two gradient sums given the batch instead of B noises */
+  readonly exactSum: boolean;
+}
 
-  readonly criterionOn: number;
-  readonly criterionThreshold: number;
-
-  readonly gamma0: number;
-  readonly beta0: number;
-  readonly w0: Float64Array;
-  readonly teacherW: Float64Array;
-
-  // scratch, reused every step
+/** Buffers the step overwrites: nothing in them survives from one step to the next. */
+export interface Scratch {
   readonly h: Float64Array;
-  readonly x: Float64Array; // batch x inputDim, row-major
+  /** batch x inputDim, row-major */
+  readonly x: Float64Array;
   readonly xhat: Float64Array;
   readonly hTeacher: Float64Array;
   readonly xhatTeacher: Float64Array;
-  readonly dy: Float64Array; // dL/dy_i
+  /** dL/dy_i */
+  readonly dy: Float64Array;
   readonly dxhat: Float64Array;
   readonly dh: Float64Array;
   readonly draws: Float64Array;
-  /**
-   * The reduced model's single lane (src/engine/reduced-step.ts): the trajectory's stream, its pooled
-   * normals (POOL_SIZE drawn at a time) and the next one to use (POOL_SIZE: the pool is empty).
-   */
-  readonly laneStates: Int32Array[];
-  readonly lanePools: Float64Array[];
-  readonly laneNext: Int32Array;
-  /** the reduced model's step law as tables in r (null for the mechanistic model) */
-  readonly stepLaw: StepLawTables | null;
-  readonly stepLawScratch: Float64Array;
-  readonly noisePerSqrtBatch: number;
-
-  // optimiser state
-  readonly p: Float64Array;
+  /** the gradient of every parameter of a state, laid out as its p */
   readonly g: Float64Array;
-  readonly buf: Float64Array;
-  readonly m: Float64Array;
-  readonly v: Float64Array;
+  /** the reduced model's exact law beyond its tables */
+  readonly law: Float64Array;
+}
 
-  /** `lane`: the reduced model's lane of the phase this one runs before, shared (see below) */
-  constructor(problem: UnitProblem, lane?: Pick<CompiledUnit, "laneStates" | "lanePools" | "laneNext">) {
-    const B = problem.batch;
-    // Phases share one lane, so pooled normals flow on across a phase boundary as in a single run.
-    this.laneStates = lane?.laneStates ?? [new Int32Array(4)];
-    this.lanePools = lane?.lanePools ?? [new Float64Array(POOL_SIZE)];
-    this.laneNext = lane?.laneNext ?? new Int32Array(1).fill(POOL_SIZE);
-    this.batch = B;
-    this.bnEps = problem.bnEps;
-    this.alpha = problem.activation.kind === "leaky" ? problem.activation.alpha : 0;
-    this.inputDim = problem.input.kind === "linear" ? problem.input.dim : 0;
-    this.nParams = 2 + this.inputDim;
+export interface Compiled {
+  /** MODEL_*: the algorithm's gradient */
+  readonly model: number;
+  /** units a state of this run holds: LANES for the reduced model on lanes, else 1 */
+  readonly units: number;
+  /** parameters of each unit: [gamma, beta, w...] */
+  readonly width: number;
+  /** parameters after the units' own, shared by them (none yet) */
+  readonly shared: number;
+  /** how many of those the optimiser trains */
+  readonly trainedShared: number;
+  readonly unit: UnitConstants;
+  /** the phases in order; a problem without phases has one */
+  readonly phases: readonly PhaseConstants[];
+  /** the reduced model's step law as tables in r (null for the other models) */
+  readonly stepLaw: StepLawTables | null;
+  readonly scratch: Scratch;
+}
 
-    const loss = problem.loss;
-    this.teacher = loss.kind === "teacher";
-    this.signal = loss.kind === "noise" ? loss.signal : 0;
-    this.readout = loss.kind === "teacher" ? loss.readout : 1;
-    this.teacherGamma = loss.kind === "teacher" ? loss.gamma : 0;
-    this.teacherBeta = loss.kind === "teacher" ? loss.beta : 0;
-    this.noiseScale = loss.kind === "teacher" ? loss.readout * loss.labelNoise : loss.noise.sigma;
-    this.studentNu = loss.kind === "noise" && loss.noise.kind === "student" ? loss.noise.nu : 0;
-    this.studentScale = this.studentNu > 0 ? Math.sqrt((this.studentNu - 2) / this.studentNu) : 1;
-    this.exactSum = problem.noiseSampling === "exact-sum" && this.studentNu === 0 && this.inputDim === 0;
-    this.reduced = problem.model === "reduced";
-    this.stepLaw = this.reduced ? stepLawTables(this.alpha) : null;
-    this.stepLawScratch = new Float64Array(5);
-    this.sideBound = Math.sqrt(B - 1);
+/**
+ * Compiles a problem for an algorithm (by default the one its `model` and `noiseSampling` name).
+ * The problem must be valid (src/model/validate.ts) for that algorithm.
+ */
+export function compileProblem(problem: UnitProblem, algorithm: Algorithm = algorithmOf(problem)): Compiled {
+  const unit = unitConstants(problem);
+  const pre = problem.phases ?? [];
+  const keep = problem.keepOptimizerState === true;
+  const exactSum = (loss: Loss) => algorithm.sampling === "exact-sum" && studentNu(loss) === 0 && unit.inputDim === 0;
+  // the problem's own phase first, so that a bad schedule is reported for it before its phases'
+  const own = compilePhase(problem.optimizer, problem.steps, problem.loss, unit.batch, keep && pre.length > 0, true, exactSum(problem.loss));
+  const phases = pre.map((ph, k) => {
+    const loss = ph.loss ?? problem.loss;
+    return compilePhase(ph.optimizer, ph.steps, loss, unit.batch, keep && k > 0, false, exactSum(loss));
+  });
+  phases.push(own);
+  const reduced = algorithm.model === "reduced";
+  const onLanes = reduced && unit.norm === NORM_BN && phases.length === 1;
+  return assemble(reduced ? MODEL_REDUCED : MODEL_MECHANISTIC, onLanes ? LANES : 1, 2 + unit.inputDim, 0, 0, unit, phases, reduced ? stepLawTables(unit.alpha) : null);
+}
 
-    const opt = problem.optimizer;
-    this.optimizer = OPT_CODE[opt.kind];
-    this.momentum = opt.momentum;
-    this.weightDecay = opt.weightDecay;
-    this.beta1 = opt.beta1;
-    this.beta2 = opt.beta2;
-    this.adamEps = opt.eps;
-    this.steps = problem.steps;
-    this.lr = tabulateLearningRate(opt.lr, opt.schedule, problem.steps);
-    this.norm = NORM_CODE[problem.norm?.kind ?? "bn"];
-    this.psbnMargin = problem.norm?.kind === "psbn" ? problem.norm.margin : 0;
-    this.psbnPatience = problem.norm?.kind === "psbn" ? problem.norm.patience : 0;
-    this.keepOptimizerState = problem.keepOptimizerState === true;
-    this.pre = phaseProblems(problem).map((pp) => new CompiledUnit(pp, this));
-    if (this.keepOptimizerState) {
-      let age = 0;
-      for (const u of this.pre) {
-        u.ageOffset = age;
-        age += u.steps;
-      }
-      this.ageOffset = age;
-    }
+/** The reduced model with plain BN and a single phase runs on lanes (src/engine/reduced-lanes.ts); anything else one by one. */
+export function runsOnLanes(c: Compiled): boolean {
+  return c.units > 1 && c.model === MODEL_REDUCED;
+}
 
-    const crit = criterionTest(problem.collapse, B);
-    this.criterionOn = crit.on;
-    this.criterionThreshold = crit.threshold;
+export function unitConstants(problem: UnitProblem): UnitConstants {
+  const B = problem.batch;
+  const d = problem.input.kind === "linear" ? problem.input.dim : 0;
+  const norm = problem.norm ?? { kind: "bn" };
+  const crit = criterionTest(problem.collapse, B);
+  // BN removes the scale of w, so only its direction matters: the student starts along the
+  // diagonal, the teacher looks along the first axis.
+  const teacherW = new Float64Array(d);
+  if (d > 0) teacherW[0] = 1;
+  return {
+    batch: B,
+    bnEps: problem.bnEps,
+    alpha: problem.activation.kind === "leaky" ? problem.activation.alpha : 0,
+    inputDim: d,
+    sideBound: Math.sqrt(B - 1),
+    norm: NORM_CODE[norm.kind],
+    psbnMargin: norm.kind === "psbn" ? norm.margin : 0,
+    psbnPatience: norm.kind === "psbn" ? norm.patience : 0,
+    criterionOn: crit.on,
+    criterionThreshold: crit.threshold,
+    gamma0: problem.gamma0,
+    beta0: problem.beta0,
+    w0: new Float64Array(d).fill(d > 0 ? 1 / Math.sqrt(d) : 0),
+    teacherW,
+  };
+}
 
-    this.gamma0 = problem.gamma0;
-    this.beta0 = problem.beta0;
-    // BN removes the scale of w, so only its direction matters: the student starts along the
-    // diagonal, the teacher looks along the first axis.
-    const d = this.inputDim;
-    this.w0 = new Float64Array(d).fill(d > 0 ? 1 / Math.sqrt(d) : 0);
-    this.teacherW = new Float64Array(d);
-    if (d > 0) this.teacherW[0] = 1;
+const studentNu = (loss: Loss) => (loss.kind === "noise" && loss.noise.kind === "student" ? loss.noise.nu : 0);
 
-    this.h = new Float64Array(B);
-    this.x = new Float64Array(B * d);
-    this.xhat = new Float64Array(B);
-    this.hTeacher = new Float64Array(B);
-    this.xhatTeacher = new Float64Array(B);
-    this.dy = new Float64Array(B);
-    this.dxhat = new Float64Array(B);
-    this.dh = new Float64Array(B);
-    this.draws = new Float64Array(Math.max(B, 2));
-    this.noisePerSqrtBatch = this.noiseScale / Math.sqrt(B);
+/** A phase's constants; `loss` null for a model that computes its own. */
+export function compilePhase(
+  opt: Optimizer,
+  steps: number,
+  loss: Loss | null,
+  batch: number,
+  keepsState: boolean,
+  last: boolean,
+  exactSum: boolean,
+): PhaseConstants {
+  const teacher = loss?.kind === "teacher";
+  const nu = loss === null ? 0 : studentNu(loss);
+  const noiseScale = loss === null ? 0 : loss.kind === "teacher" ? loss.readout * loss.labelNoise : loss.noise.sigma;
+  return {
+    steps,
+    lr: tabulateLearningRate(opt.lr, opt.schedule, steps),
+    optimizer: OPT_CODE[opt.kind],
+    momentum: opt.momentum,
+    weightDecay: opt.weightDecay,
+    beta1: opt.beta1,
+    beta2: opt.beta2,
+    adamEps: opt.eps,
+    keepsState,
+    last,
+    teacher,
+    signal: loss?.kind === "noise" ? loss.signal : 0,
+    readout: loss?.kind === "teacher" ? loss.readout : 1,
+    teacherGamma: loss?.kind === "teacher" ? loss.gamma : 0,
+    teacherBeta: loss?.kind === "teacher" ? loss.beta : 0,
+    noiseScale,
+    studentNu: nu,
+    studentScale: nu > 0 ? Math.sqrt((nu - 2) / nu) : 1,
+    noisePerSqrtBatch: noiseScale / Math.sqrt(batch),
+    exactSum,
+  };
+}
 
-    const n = this.nParams;
-    this.p = new Float64Array(n);
-    this.g = new Float64Array(n);
-    this.buf = new Float64Array(n);
-    this.m = new Float64Array(n);
-    this.v = new Float64Array(n);
-  }
+/** The one constructor of a Compiled, so that every run's has the same shape. */
+export function assemble(
+  model: number,
+  units: number,
+  width: number,
+  shared: number,
+  trainedShared: number,
+  unit: UnitConstants,
+  phases: readonly PhaseConstants[],
+  stepLaw: StepLawTables | null,
+): Compiled {
+  const B = unit.batch, d = unit.inputDim;
+  const scratch: Scratch = {
+    h: new Float64Array(B),
+    x: new Float64Array(B * d),
+    xhat: new Float64Array(B),
+    hTeacher: new Float64Array(B),
+    xhatTeacher: new Float64Array(B),
+    dy: new Float64Array(B),
+    dxhat: new Float64Array(B),
+    dh: new Float64Array(B),
+    draws: new Float64Array(Math.max(B, 2)),
+    g: new Float64Array(units * width + shared),
+    law: new Float64Array(5),
+  };
+  return { model, units, width, shared, trainedShared, unit, phases, stepLaw, scratch };
 }

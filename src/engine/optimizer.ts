@@ -1,60 +1,35 @@
-import { OPT_ADAM, OPT_ADAMW, OPT_MOMENTUM, OPT_SGD, type CompiledUnit } from "./compiled.ts";
-
-/** Clears the optimiser state before a trajectory (or a phase that resets it). */
-export function resetOptimizerState(c: CompiledUnit): void {
-  c.buf.fill(0);
-  c.m.fill(0);
-  c.v.fill(0);
-}
+import { OPT_ADAMW, OPT_MOMENTUM, OPT_SGD, type PhaseConstants } from "./compiled.ts";
+import type { UnitState } from "./state.ts";
 
 /**
- * One update of every parameter from the gradient in c.g, PyTorch semantics (MODEL.md section 3).
- * `t` counts updates from 0 within the optimiser's life: the momentum buffer starts as the first
- * gradient, and Adam's bias corrections use t + 1. With phases that keep the optimiser's state, the
- * life started c.ageOffset updates before this phase's t = 0 (c.lr is indexed by the phase's own t).
+ * One update of parameters 0 .. n - 1 of s from the gradient g, PyTorch semantics (MODEL.md section
+ * 3), for every unit of the state at once. The learning rate is the phase's at update s.t; the
+ * optimiser's age (s.age, updates since its state was last reset) decides momentum's first step (the
+ * buffer starts as the first gradient) and Adam's bias corrections (age + 1).
  */
-export function optimizerStep(c: CompiledUnit, t: number): void {
-  optimizerStepAt(c, t, c.p, c.g, c.buf, c.m, c.v, 0, c.nParams);
-}
-
-/**
- * The same update of entries [from, from + n) of parameter, gradient and state vectors that c does not
- * own: the reduced model's lanes (src/engine/reduced-lanes.ts) keep many trajectories side by side in
- * one vector and update them all in one call.
- */
-export function optimizerStepAt(
-  c: CompiledUnit,
-  t: number,
-  p: Float64Array,
-  g: Float64Array,
-  buf: Float64Array,
-  m: Float64Array,
-  v: Float64Array,
-  from: number,
-  n: number,
-): void {
-  const lr = c.lr[t];
-  const wd = c.weightDecay;
-  const kind = c.optimizer;
-  const end = from + n;
+export function optimizerStep(o: PhaseConstants, s: UnitState, g: Float64Array, n: number): void {
+  const p = s.p, buf = s.buf, m = s.m, v = s.v;
+  const lr = o.lr[s.t];
+  const wd = o.weightDecay;
+  const kind = o.optimizer;
   if (kind === OPT_SGD) {
-    for (let k = from; k < end; k++) p[k] -= lr * (g[k] + wd * p[k]);
+    for (let k = 0; k < n; k++) p[k] -= lr * (g[k] + wd * p[k]);
   } else if (kind === OPT_MOMENTUM) {
-    const mom = c.momentum;
-    const first = t + c.ageOffset === 0;
-    for (let k = from; k < end; k++) {
+    const mom = o.momentum;
+    const first = s.age === 0;
+    for (let k = 0; k < n; k++) {
       const gk = g[k] + wd * p[k];
       const b = first ? gk : mom * buf[k] + gk;
       buf[k] = b;
       p[k] -= lr * b;
     }
   } else {
-    const b1 = c.beta1, b2 = c.beta2, eps = c.adamEps;
-    const age = t + c.ageOffset;
+    const b1 = o.beta1, b2 = o.beta2, eps = o.adamEps;
+    const age = s.age;
     const stepSize = lr / (1 - Math.pow(b1, age + 1));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, age + 1));
     const decoupled = kind === OPT_ADAMW;
-    for (let k = from; k < end; k++) {
+    for (let k = 0; k < n; k++) {
       let pk = p[k];
       let gk = g[k];
       if (decoupled) pk *= 1 - lr * wd;
@@ -67,5 +42,3 @@ export function optimizerStepAt(
     }
   }
 }
-
-export { OPT_ADAM, OPT_ADAMW, OPT_MOMENTUM, OPT_SGD };

@@ -2,9 +2,10 @@ import type { UnitProblem } from "../model/problem.ts";
 import { validateProblem } from "../model/validate.ts";
 import { trajectoryKey } from "../rng/keys.ts";
 import { seedState } from "../rng/streams.ts";
-import { createRngState } from "../rng/xoshiro.ts";
-import { CompiledUnit } from "./compiled.ts";
-import { runsOnLanes, simulateReducedLanes } from "./reduced-lanes.ts";
+import { algorithmOf, withAlgorithm, type Algorithm } from "./algorithm.ts";
+import { compileProblem, runsOnLanes, type Compiled } from "./compiled.ts";
+import { simulateReducedLanes } from "./reduced-lanes.ts";
+import { allocateState } from "./state.ts";
 import {
   allocateOutcomes,
   createPathRecorder,
@@ -24,6 +25,8 @@ export interface SimulateOptions {
   streamKey?: string;
   /** stop a trajectory at its first passage (default true); false runs every one to T */
   stopAtCollapse?: boolean;
+  /** how the trajectories are computed; default the problem's own `model` and `noiseSampling` */
+  algorithm?: Algorithm;
 }
 
 /**
@@ -31,8 +34,13 @@ export interface SimulateOptions {
  * its own stream keyed by (seed, streamKey, i), so any block of an ensemble reproduces exactly.
  */
 export function simulateTrajectories(problem: UnitProblem, options: SimulateOptions): TrajectoryOutcomes {
-  validateProblem(problem);
-  return simulateCompiled(new CompiledUnit(problem), options);
+  return simulateCompiled(compileValid(problem, options.algorithm), options);
+}
+
+/** Validates a problem for the algorithm that is to run it (the reduced model takes fewer), and compiles it. */
+function compileValid(problem: UnitProblem, algorithm: Algorithm = algorithmOf(problem)): Compiled {
+  validateProblem(withAlgorithm(problem, algorithm));
+  return compileProblem(problem, algorithm);
 }
 
 /**
@@ -40,7 +48,7 @@ export function simulateTrajectories(problem: UnitProblem, options: SimulateOpti
  * trajectories side by side (src/engine/reduced-lanes.ts); the outcomes are those of
  * simulateOneByOne, bit for bit.
  */
-export function simulateCompiled(unit: CompiledUnit, options: SimulateOptions): TrajectoryOutcomes {
+export function simulateCompiled(unit: Compiled, options: SimulateOptions): TrajectoryOutcomes {
   if (!runsOnLanes(unit)) return simulateOneByOne(unit, options);
   const { seed, trials, firstTrial = 0, streamKey = "", stopAtCollapse = true } = options;
   const out = allocateOutcomes(trials);
@@ -49,13 +57,13 @@ export function simulateCompiled(unit: CompiledUnit, options: SimulateOptions): 
 }
 
 /** Trajectory after trajectory, each run to its end by runTrajectory: the reference path. */
-export function simulateOneByOne(unit: CompiledUnit, options: SimulateOptions): TrajectoryOutcomes {
+export function simulateOneByOne(unit: Compiled, options: SimulateOptions): TrajectoryOutcomes {
   const { seed, trials, firstTrial = 0, streamKey = "", stopAtCollapse = true } = options;
   const out = allocateOutcomes(trials);
-  const rng = createRngState();
+  const s = allocateState(unit, 1);
   for (let j = 0; j < trials; j++) {
-    seedState(trajectoryKey(seed, streamKey, firstTrial + j), rng);
-    runTrajectory(unit, rng, stopAtCollapse, out, j);
+    seedState(trajectoryKey(seed, streamKey, firstTrial + j), s.streams[0]);
+    runTrajectory(unit, s, stopAtCollapse, out, j);
   }
   return out;
 }
@@ -74,17 +82,16 @@ export function simulatePaths(
   problem: UnitProblem,
   options: SimulateOptions & { every?: number },
 ): TrajectoryPath[] {
-  validateProblem(problem);
-  const unit = new CompiledUnit(problem);
+  const unit = compileValid(problem, options.algorithm);
   const { seed, trials, firstTrial = 0, streamKey = "", stopAtCollapse = false } = options;
   const every = Math.max(1, Math.floor(options.every ?? Math.ceil(problem.steps / 500)));
   const out = allocateOutcomes(1);
-  const rng = createRngState();
+  const s = allocateState(unit, 1);
   const paths: TrajectoryPath[] = [];
   for (let j = 0; j < trials; j++) {
     const rec: PathRecorder = createPathRecorder(problem.steps, every);
-    seedState(trajectoryKey(seed, streamKey, firstTrial + j), rng);
-    runTrajectory(unit, rng, stopAtCollapse, out, 0, rec);
+    seedState(trajectoryKey(seed, streamKey, firstTrial + j), s.streams[0]);
+    runTrajectory(unit, s, stopAtCollapse, out, 0, rec);
     paths.push({
       index: firstTrial + j,
       step: Array.from({ length: rec.length }, (_, k) => k * every),

@@ -1,11 +1,7 @@
-import type { RngState } from "../rng/xoshiro.ts";
-import { POOL_SIZE, type CompiledUnit } from "./compiled.ts";
 import { meetsCriterion } from "../model/criteria.ts";
-import { optimizerStep, resetOptimizerState } from "./optimizer.ts";
-import { runPrePhases } from "./phases.ts";
-import { normUpdate } from "./psbn.ts";
-import { reducedGradients } from "./reduced-step.ts";
-import { batchGradients } from "./step.ts";
+import type { Compiled } from "./compiled.ts";
+import { enterPhase, startTrajectories, type UnitState } from "./state.ts";
+import { step } from "./step.ts";
 
 /** Why a trajectory ended. */
 export const STOP_HORIZON = 0; // ran all T updates (censored unless it collapsed and kept going)
@@ -13,6 +9,9 @@ export const STOP_COLLAPSED = 1; // stopped at its first passage
 export const STOP_NON_FINITE = 2; // a parameter became NaN or infinite
 
 export const STOP_REASONS = ["horizon", "collapsed", "non-finite"] as const;
+
+/** checkUnit's answer when the unit goes on. */
+export const RUNNING = -1;
 
 /** Plain per-trajectory outcomes of a block of trajectories, in typed arrays. */
 export interface TrajectoryOutcomes {
@@ -36,7 +35,33 @@ export function allocateOutcomes(n: number): TrajectoryOutcomes {
   };
 }
 
-/** Optional record of (gamma, beta) every `every` updates, starting with the initial state. */
+/**
+ * What every loop checks after a step, for unit u of s: STOP_NON_FINITE if its gamma or beta is no
+ * longer finite; else, in the last phase, the criterion, recording the first passage and returning
+ * STOP_COLLAPSED if the unit is to stop there; else RUNNING.
+ */
+export function checkUnit(c: Compiled, s: UnitState, u: number, stopAtCollapse: boolean): number {
+  const o = u * s.width;
+  const gamma = s.p[o], beta = s.p[o + 1];
+  if (!(Number.isFinite(gamma) && Number.isFinite(beta))) return STOP_NON_FINITE;
+  if (s.firstPassage[u] === 0 && c.phases[s.phase].last && meetsCriterion(c.unit.criterionOn, c.unit.criterionThreshold, gamma, beta)) {
+    s.firstPassage[u] = s.t;
+    if (stopAtCollapse) return STOP_COLLAPSED;
+  }
+  return RUNNING;
+}
+
+/** Writes unit u's outcome at position `slot` of `out` (updates run count the last phase's only). */
+export function writeOutcome(out: TrajectoryOutcomes, slot: number, c: Compiled, s: UnitState, u: number, reason: number): void {
+  const o = u * s.width;
+  out.firstPassage[slot] = s.firstPassage[u];
+  out.stepsRun[slot] = c.phases[s.phase].last ? s.t : 0;
+  out.stopReason[slot] = reason;
+  out.finalGamma[slot] = s.p[o];
+  out.finalBeta[slot] = s.p[o + 1];
+}
+
+/** Optional record of (gamma, beta) every `every` updates of the last phase, starting with its initial state. */
 export interface PathRecorder {
   every: number;
   gamma: Float64Array;
@@ -50,57 +75,44 @@ export function createPathRecorder(steps: number, every: number): PathRecorder {
 }
 
 /**
- * Runs one trajectory from (gamma0, beta0) for at most T updates, checking the criterion after each,
- * and writes its outcome at position `slot` of `out`. The loop allocates nothing.
+ * Runs one trajectory (unit 0 of s, its stream seeded by the caller) from (gamma0, beta0) through
+ * every phase, checking after each update, and writes its outcome at position `slot` of `out`. The
+ * loop allocates nothing.
  */
 export function runTrajectory(
-  c: CompiledUnit,
-  s: RngState,
+  c: Compiled,
+  s: UnitState,
   stopAtCollapse: boolean,
   out: TrajectoryOutcomes,
   slot: number,
   path: PathRecorder | null = null,
 ): void {
-  const p = c.p;
-  p[0] = c.gamma0;
-  p[1] = c.beta0;
-  for (let k = 0; k < c.inputDim; k++) p[2 + k] = c.w0[k];
-  resetOptimizerState(c);
-  c.laneNext[0] = POOL_SIZE; // a new trajectory, a new stream: no pooled normals carry over
-  // phases before the last (src/engine/phases.ts) leave their state in c; the path starts after them
-  const preOk = c.pre.length === 0 || runPrePhases(c, s);
-  if (path !== null) recordPoint(path, p[0], p[1]);
+  startTrajectories(c, s, 1);
+  writeOutcome(out, slot, c, s, 0, runToEnd(c, s, stopAtCollapse, path));
+}
 
-  const T = preOk ? c.steps : 0, on = c.criterionOn, threshold = c.criterionThreshold, reduced = c.reduced;
-  const plainBn = c.norm === 0;
-  let first = 0;
-  let reason = preOk ? STOP_HORIZON : STOP_NON_FINITE;
-  let t = 0;
-  while (t < T) {
-    if (reduced) reducedGradients(c, s);
-    else batchGradients(c, s);
-    if (plainBn) optimizerStep(c, t);
-    else normUpdate(c, t); // psBN and other norms: src/engine/psbn.ts
-    t++;
-    const gamma = p[0], beta = p[1];
-    if (path !== null && t % path.every === 0) recordPoint(path, gamma, beta);
-    if (!(Number.isFinite(gamma) && Number.isFinite(beta))) {
-      reason = STOP_NON_FINITE;
-      break;
-    }
-    if (first === 0 && meetsCriterion(on, threshold, gamma, beta)) {
-      first = t;
-      if (stopAtCollapse) {
-        reason = STOP_COLLAPSED;
-        break;
+/**
+ * Runs unit 0 of s on from wherever it stands to the end of its last phase (or its stop) and returns
+ * the STOP_* code. Phases before the last are preparation: only finiteness is checked there, and the
+ * path starts with the last phase (docs/regimes.md).
+ */
+export function runToEnd(c: Compiled, s: UnitState, stopAtCollapse: boolean, path: PathRecorder | null): number {
+  const p = s.p;
+  for (;;) {
+    const ph = c.phases[s.phase], T = ph.steps, last = ph.last;
+    if (last && path !== null && s.t === 0) recordPoint(path, p[0], p[1]);
+    while (s.t < T) {
+      step(c, s);
+      if (last && path !== null && s.t % path.every === 0) recordPoint(path, p[0], p[1]);
+      const reason = checkUnit(c, s, 0, stopAtCollapse);
+      if (reason !== RUNNING) {
+        if (!last && path !== null) recordPoint(path, p[0], p[1]); // where the preparation failed
+        return reason;
       }
     }
+    if (last) return STOP_HORIZON;
+    enterPhase(c, s, s.phase + 1);
   }
-  out.firstPassage[slot] = first;
-  out.stepsRun[slot] = t;
-  out.stopReason[slot] = reason;
-  out.finalGamma[slot] = p[0];
-  out.finalBeta[slot] = p[1];
 }
 
 function recordPoint(path: PathRecorder, gamma: number, beta: number): void {

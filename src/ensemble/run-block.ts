@@ -1,4 +1,4 @@
-import { CompiledUnit } from "../engine/compiled.ts";
+import { compileProblem, type Compiled } from "../engine/compiled.ts";
 import { simulateCompiled } from "../engine/simulate.ts";
 import type { BlockResult, BlockTask } from "./block.ts";
 
@@ -9,11 +9,11 @@ import type { BlockResult, BlockTask } from "./block.ts";
 export function createBlockRunner(): (task: BlockTask) => BlockResult {
   let cachedCell = -1;
   let cachedKey = "";
-  let unit: CompiledUnit | null = null;
+  let unit: Compiled | null = null;
   return (task) => {
     const key = JSON.stringify(task.problem);
     if (unit === null || task.cell !== cachedCell || key !== cachedKey) {
-      unit = new CompiledUnit(task.problem);
+      unit = compileProblem(task.problem);
       cachedCell = task.cell;
       cachedKey = key;
     }

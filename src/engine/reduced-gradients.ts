@@ -1,44 +1,33 @@
-import { fillNormal } from "../rng/normal.ts";
-import type { RngState } from "../rng/xoshiro.ts";
 import { ratioOf } from "../model/criteria.ts";
-import type { CompiledUnit } from "./compiled.ts";
+import { fillNormal } from "../rng/normal.ts";
+import type { Compiled, PhaseConstants } from "./compiled.ts";
+import type { UnitState } from "./state.ts";
 import { LAW_E0, LAW_E1, LAW_L11, LAW_L21, LAW_L22, LAW_LIMIT, LAW_NODES, LAW_PER_UNIT, exactStepLaw } from "./step-law.ts";
 
 /**
- * The reduced model's gradient (docs/reduced-model.md): writes into c.g one draw of
+ * The reduced model's gradient (docs/reduced-model.md): writes into the scratch g, for every active
+ * unit u of the state (independent trajectories: the lanes of src/engine/reduced-lanes.ts, or one),
+ * one draw of
  *
  *   (dL/dgamma, dL/dbeta) ~ N(signal (e1, e0), (sigma^2 / B) [[m2, m1], [m1, m0]])
  *
- * with the moments of src/theory/gradient-moments.ts at the current r = beta / |gamma|, in place of a
+ * with the moments of src/theory/gradient-moments.ts at the unit's r = beta / |gamma|, in place of a
  * batch (read, with the noise's Cholesky factor, from the tables of src/engine/step-law.ts). Where
- * every batch lies on one side of the kink (|r| >= sqrt(B - 1), since
- * |xhat_i| < sqrt(B - 1)), the mechanistic law is known exactly and is used instead: every sample has
- * the same slope a (1 above, alpha below), so the moments are (a, 0, a^2, 0, a^2). For ReLU below
- * that is the dead region: zero mean, zero noise, no draws.
+ * every batch lies on one side of the kink (|r| >= sqrt(B - 1), since |xhat_i| < sqrt(B - 1)), the
+ * mechanistic law is known exactly and is used instead: every sample has the same slope a (1 above,
+ * alpha below), so the moments are (a, 0, a^2, 0, a^2). For ReLU below that is the dead region: zero
+ * mean, zero noise, no draws.
+ *
+ * Unit u reads (gamma, beta) at p[2u], p[2u + 1], writes g[2u], g[2u + 1], and takes its normals from
+ * its pool starting at poolNext[u] (refilling the whole pool from its stream when it runs out; the
+ * same sequence as drawing two per step). One loop over the units, so that the independent steps of
+ * the lanes overlap in the processor.
  */
-export function reducedGradients(c: CompiledUnit, s: RngState): void {
-  c.laneStates[0] = s;
-  reducedGradientsOnLanes(c, c.laneStates, c.lanePools, c.laneNext, c.p, c.g, 1);
-}
-
-/**
- * The same for n trajectories side by side (src/engine/reduced-lanes.ts): lane l reads (gamma, beta)
- * at p[2l], p[2l + 1], writes g[2l], g[2l + 1], and takes its normals from pools[l] starting at
- * next[l] (refilling the whole pool from states[l] when it runs out; the same sequence as drawing two
- * per step). One loop over the lanes, so that the lanes' independent steps overlap in the processor.
- */
-export function reducedGradientsOnLanes(
-  c: CompiledUnit,
-  states: RngState[],
-  pools: Float64Array[],
-  next: Int32Array,
-  p: Float64Array,
-  g: Float64Array,
-  n: number,
-): void {
-  const bound = c.sideBound, alpha = c.alpha, law = c.stepLaw!, exact = c.stepLawScratch;
+export function reducedGradients(c: Compiled, ph: PhaseConstants, s: UnitState): void {
+  const n = s.active, p = s.p, g = c.scratch.g, next = s.poolNext, pools = s.pools, states = s.streams;
+  const bound = c.unit.sideBound, alpha = c.unit.alpha, law = c.stepLaw!, exact = c.scratch.law;
   const noiseTable = law.noise, meanTable = law.mean;
-  const noisy = c.noiseScale !== 0, k = c.noisePerSqrtBatch, mu = c.signal, withMean = mu !== 0;
+  const noisy = ph.noiseScale !== 0, k = ph.noisePerSqrtBatch, mu = ph.signal, withMean = mu !== 0;
   for (let l = 0; l < n; l++) {
     const gamma = p[2 * l], beta = p[2 * l + 1];
     const r = ratioOf(gamma, beta);
