@@ -78,7 +78,8 @@ export { EXPERIMENTS } from "./experiments/set.ts";
 export { reproduce, type ReproduceOptions } from "./experiments/run.ts";
 export { exponentRows } from "./experiments/exponent-rows.ts";
 // a BN layer of K units with a learned readout (docs/layer.md)
-export { simulateLayer, defineLayer, DEFAULT_LAYER, type LayerConfig, type LayerOutcomes, type SimulateLayerOptions } from "./layer/layer.ts";
+export { defineLayer, DEFAULT_LAYER, type LayerConfig } from "./model/layer.ts";
+export { simulateLayer, type LayerOutcomes, type SimulateLayerOptions } from "./layer/layer.ts";
 export { summariseLayer, singleUnitPrediction, mixturePrediction, type LayerSummary, type LayerPoint, type SingleUnitPrediction, type MixturePrediction } from "./layer/summary.ts";
 
 import { resolveSweep, type RawSweepConfig } from "./config/sweep-config.ts";

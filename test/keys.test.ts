@@ -16,7 +16,7 @@ import {
   layerStreams,
   trajectoryKey,
 } from "../src/rng/keys.ts";
-import { DEFAULT_LAYER } from "../src/layer/layer.ts";
+import { DEFAULT_LAYER } from "../src/model/layer.ts";
 
 test("stream keys: the texts every seed has always been extended with", () => {
   const at = { lr: 0.2, gamma: 1, beta: -0.5, batch: 32 };

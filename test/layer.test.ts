@@ -5,45 +5,45 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CompiledLayer,
-  defineLayer,
-  drawLayerBatch,
-  initLayer,
-  layerForwardBackward,
-  simulateLayer,
-} from "../src/layer/layer.ts";
+import { compileLayer, drawLayerBatch, layerForwardBackward, startLayer } from "../src/engine/layer-gradients.ts";
+import { allocateState } from "../src/engine/state.ts";
+import { simulateLayer } from "../src/layer/layer.ts";
 import { summariseLayer } from "../src/layer/summary.ts";
+import { defineLayer } from "../src/model/layer.ts";
 import { seedState } from "../src/rng/streams.ts";
-import { createRngState } from "../src/rng/xoshiro.ts";
 
 test("layer gradients of gamma, beta and a match central finite differences", () => {
   const cfg = defineLayer({ units: 3, inputDim: 4, batch: 6, labelNoise: 0.7, teacherBeta: 0.2 });
-  const c = new CompiledLayer(cfg);
-  const s = createRngState();
-  seedState("layer-fd", s);
-  initLayer(c, s);
+  const c = compileLayer(cfg);
+  const s = allocateState(c), L = c.layer!, g = c.scratch.g;
+  seedState("layer-fd", s.streams[0]);
+  startLayer(c, s);
   // move away from gamma0 = 1, beta0 = 0 so that some samples are inactive and signs differ
   const g0 = [0.8, -1.3, 0.5], b0 = [0.3, -0.4, 0.1];
   for (let i = 0; i < 3; i++) {
-    c.gamma[i] = g0[i];
-    c.beta[i] = b0[i];
+    s.p[2 * i] = g0[i];
+    s.p[2 * i + 1] = b0[i];
   }
   drawLayerBatch(c, s);
-  layerForwardBackward(c);
-  const analytic = { gamma: Array.from(c.gGamma), beta: Array.from(c.gBeta), a: Array.from(c.gA) };
+  layerForwardBackward(c, s);
+  // unit i's gamma and beta at 2i and 2i + 1, its readout a_i at readoutAt + i (in p and in g alike)
+  const at = { gamma: (i: number) => 2 * i, beta: (i: number) => 2 * i + 1, a: (i: number) => L.readoutAt + i };
+  const analytic = Float64Array.from(g);
+  const loss = () => {
+    layerForwardBackward(c, s);
+    return L.loss;
+  };
   const h = 1e-6;
   for (const name of ["gamma", "beta", "a"] as const) {
-    const p = name === "gamma" ? c.gamma : name === "beta" ? c.beta : c.a;
     for (let i = 0; i < 3; i++) {
-      const v = p[i];
-      p[i] = v + h;
-      const lp = layerForwardBackward(c);
-      p[i] = v - h;
-      const lm = layerForwardBackward(c);
-      p[i] = v;
+      const k = at[name](i), v = s.p[k];
+      s.p[k] = v + h;
+      const lp = loss();
+      s.p[k] = v - h;
+      const lm = loss();
+      s.p[k] = v;
       const fd = (lp - lm) / (2 * h);
-      assert.ok(Math.abs(fd - analytic[name][i]) < 1e-6 * (1 + Math.abs(fd)), `${name}[${i}]: fd ${fd} vs ${analytic[name][i]}`);
+      assert.ok(Math.abs(fd - analytic[k]) < 1e-6 * (1 + Math.abs(fd)), `${name}[${i}]: fd ${fd} vs ${analytic[k]}`);
     }
   }
 });

@@ -1,7 +1,7 @@
 import { parseList, parseNumber } from "../config/lists.ts";
 import { VERSION } from "../ensemble/sweep.ts";
 import { stringifyResults } from "../io/json.ts";
-import { DEFAULT_LAYER, type LayerConfig } from "../layer/layer.ts";
+import { DEFAULT_LAYER, type LayerConfig } from "../model/layer.ts";
 import { layerRows, layerRowsCsv } from "../layer/rows.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs } from "./args.ts";

@@ -2,6 +2,7 @@ import { criterionTest } from "../model/criteria.ts";
 import type { Loss, Optimizer, UnitProblem } from "../model/problem.ts";
 import { tabulateLearningRate } from "../model/schedule.ts";
 import { algorithmOf, type Algorithm } from "./algorithm.ts";
+import type { LayerKernel } from "./layer-gradients.ts";
 import { stepLawTables, type StepLawTables } from "./step-law.ts";
 
 /**
@@ -23,9 +24,10 @@ export const NORM_PSBN = 1;
 export const NORM_RSHIFT = 2;
 const NORM_CODE = { bn: NORM_BN, psbn: NORM_PSBN, rshift: NORM_RSHIFT } as const;
 
-/** Which gradient the step draws: a fresh batch through BN, or the reduced law in r. */
+/** Which gradient the step draws: a fresh batch through BN, the reduced law in r, or a layer of units. */
 export const MODEL_MECHANISTIC = 0;
 export const MODEL_REDUCED = 1;
+export const MODEL_LAYER = 2;
 
 /** Trajectories the reduced model runs side by side (src/engine/reduced-lanes.ts). */
 export const LANES = 16;
@@ -108,11 +110,11 @@ export interface Scratch {
 export interface Compiled {
   /** MODEL_*: the algorithm's gradient */
   readonly model: number;
-  /** units a state of this run holds: LANES for the reduced model on lanes, else 1 */
+  /** units a state of this run holds: LANES for the reduced model on lanes, K for a layer, else 1 */
   readonly units: number;
   /** parameters of each unit: [gamma, beta, w...] */
   readonly width: number;
-  /** parameters after the units' own, shared by them (none yet) */
+  /** parameters after the units' own, shared by them (a layer's readout) */
   readonly shared: number;
   /** how many of those the optimiser trains */
   readonly trainedShared: number;
@@ -121,6 +123,8 @@ export interface Compiled {
   readonly phases: readonly PhaseConstants[];
   /** the reduced model's step law as tables in r (null for the other models) */
   readonly stepLaw: StepLawTables | null;
+  /** a layer's features, readout and scratch (src/engine/layer-gradients.ts; null for one unit) */
+  readonly layer: LayerKernel | null;
   readonly scratch: Scratch;
 }
 
@@ -142,7 +146,7 @@ export function compileProblem(problem: UnitProblem, algorithm: Algorithm = algo
   phases.push(own);
   const reduced = algorithm.model === "reduced";
   const onLanes = reduced && unit.norm === NORM_BN && phases.length === 1;
-  return assemble(reduced ? MODEL_REDUCED : MODEL_MECHANISTIC, onLanes ? LANES : 1, 2 + unit.inputDim, 0, 0, unit, phases, reduced ? stepLawTables(unit.alpha) : null);
+  return assemble(reduced ? MODEL_REDUCED : MODEL_MECHANISTIC, onLanes ? LANES : 1, 2 + unit.inputDim, 0, 0, unit, phases, reduced ? stepLawTables(unit.alpha) : null, null);
 }
 
 /** The reduced model with plain BN and a single phase runs on lanes (src/engine/reduced-lanes.ts); anything else one by one. */
@@ -179,7 +183,7 @@ export function unitConstants(problem: UnitProblem): UnitConstants {
 
 const studentNu = (loss: Loss) => (loss.kind === "noise" && loss.noise.kind === "student" ? loss.noise.nu : 0);
 
-/** A phase's constants; `loss` null for a model that computes its own. */
+/** A phase's constants; `loss` null for a model that computes its own (a layer). */
 export function compilePhase(
   opt: Optimizer,
   steps: number,
@@ -226,6 +230,7 @@ export function assemble(
   unit: UnitConstants,
   phases: readonly PhaseConstants[],
   stepLaw: StepLawTables | null,
+  layer: LayerKernel | null,
 ): Compiled {
   const B = unit.batch, d = unit.inputDim;
   const scratch: Scratch = {
@@ -241,5 +246,5 @@ export function assemble(
     g: new Float64Array(units * width + shared),
     law: new Float64Array(5),
   };
-  return { model, units, width, shared, trainedShared, unit, phases, stepLaw, scratch };
+  return { model, units, width, shared, trainedShared, unit, phases, stepLaw, layer, scratch };
 }

@@ -1,5 +1,5 @@
 import { VERSION } from "../ensemble/sweep.ts";
-import { DEFAULT_LAYER, type LayerConfig } from "../layer/layer.ts";
+import { DEFAULT_LAYER, type LayerConfig } from "../model/layer.ts";
 import { layerRows } from "../layer/rows.ts";
 import type { MeasureContext, Measured } from "./measure.ts";
 import type { LayerMeasurement, Mode } from "./types.ts";

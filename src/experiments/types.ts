@@ -1,4 +1,4 @@
-import type { LayerConfig } from "../layer/layer.ts";
+import type { LayerConfig } from "../model/layer.ts";
 import type { RawSweepConfig } from "../config/sweep-config.ts";
 
 export type Mode = "full" | "quick";

@@ -5,7 +5,8 @@
  * reproduce figure `layer-vs-unit`.
  */
 import { Z95 } from "../stats/special.ts";
-import { defineLayer, simulateLayer, type LayerConfig } from "./layer.ts";
+import { defineLayer, type LayerConfig } from "../model/layer.ts";
+import { simulateLayer } from "./layer.ts";
 import { singleUnitPrediction, summariseLayer } from "./summary.ts";
 
 export interface LayerRow {
