@@ -23,7 +23,7 @@ export { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, STOP_REASONS, type Traje
 export { ratioOf, meetsCriterion, criterionTest, formatCriterion } from "./model/criteria.ts";
 export { tabulateLearningRate } from "./model/schedule.ts";
 // remedies and training phases: docs/psbn.md, docs/regimes.md
-export { teacherExcessLoss } from "./engine/psbn-teacher.ts";
+export { teacherExcessLoss } from "./unit/teacher-loss.ts";
 export { parseNorm, parsePhases, type RawPhase } from "./config/phases-config.ts";
 export {
   resolveSweep,

@@ -1,8 +1,9 @@
 /**
- * Training phases (src/engine/phases.ts, docs/regimes.md). Exact checks: a run split into phases with
- * the same optimiser and kept state is the single-phase run, bit for bit; resetting Adam's moments
- * changes it; a pre-training phase with the teacher loss moves the state toward the teacher; configs
- * with phases resolve, and bad phases are refused naming the field.
+ * Training phases (runToEnd in src/engine/trajectory.ts, enterPhase in src/engine/state.ts;
+ * docs/regimes.md). Exact checks: a run split into phases with the same optimiser and kept state is
+ * the single-phase run, bit for bit; resetting Adam's moments changes it; a pre-training phase with
+ * the teacher loss moves the state toward the teacher; configs with phases resolve, and bad phases
+ * are refused naming the field.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { compileProblem } from "../src/engine/compiled.ts";
 import { postShift, rshiftUpdate } from "../src/engine/psbn.ts";
 import { allocateState } from "../src/engine/state.ts";
-import { teacherExcessLoss } from "../src/engine/psbn-teacher.ts";
+import { teacherExcessLoss } from "../src/unit/teacher-loss.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { DEFAULT_OPTIMIZER, defineProblem, type Norm, type UnitProblem } from "../src/model/problem.ts";
 

@@ -1,7 +1,7 @@
 import type { SweepSpec } from "../config/sweep-config.ts";
 import { parseLoss, parseNoise } from "../config/terms.ts";
 import type { TrajectoryPath } from "../engine/simulate.ts";
-import { teacherExcessLoss } from "../engine/psbn-teacher.ts";
+import { teacherExcessLoss } from "../unit/teacher-loss.ts";
 import { fractionOverTimeSpec, type FractionPoint } from "../plot/fraction-over-time.ts";
 import { wilsonInterval } from "../stats/binomial.ts";
 import type { Built } from "./built.ts";

@@ -39,7 +39,7 @@ export function writeGradientMoments(r: number, alpha: number, signGamma: number
 
 /**
  * The moments from P = Phi(r) (probability of the active side) and q = phi(r). The reduced model's
- * step loop (src/engine/reduced-step.ts) writes the same five lines out with tabulated P and q.
+ * step loop (src/engine/reduced-gradients.ts) writes the same five lines out with tabulated P and q.
  */
 function combineMoments(r: number, P: number, q: number, alpha: number, signGamma: number, out: Float64Array): void {
   const a2 = alpha * alpha;
