@@ -146,7 +146,8 @@ export function compileProblem(problem: UnitProblem, algorithm: Algorithm = algo
   phases.push(own);
   const reduced = algorithm.model === "reduced";
   const onLanes = reduced && unit.norm === NORM_BN && phases.length === 1;
-  return assemble(reduced ? MODEL_REDUCED : MODEL_MECHANISTIC, onLanes ? LANES : 1, 2 + unit.inputDim, 0, 0, unit, phases, reduced ? stepLawTables(unit.alpha) : null, null);
+  const model = reduced ? MODEL_REDUCED : MODEL_MECHANISTIC;
+  return assemble(model, onLanes ? LANES : 1, 2 + unit.inputDim, 0, 0, unit, phases, reduced ? stepLawTables(unit.alpha) : null, null);
 }
 
 /** The reduced model with plain BN and a single phase runs on lanes (src/engine/reduced-lanes.ts); anything else one by one. */
