@@ -4,7 +4,7 @@
  * psBN's constant alpha (y = BN(x) + alpha, the FixMatch PSBatchNorm2d form, alpha = 0.1 there),
  * whose dead region is beta + alpha <= -|gamma| sqrt(B - 1); 0 for plain BN.
  */
-import { criterionTest, formatCriterion, meetsCriterion, ON_RATIO, ratioOf } from "../engine/criteria.ts";
+import { criterionTest, formatCriterion, meetsCriterion, ON_RATIO, ratioOf } from "../model/criteria.ts";
 import type { Criterion } from "../model/problem.ts";
 import type { BnLayer } from "./bn-layers.ts";
 
