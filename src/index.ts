@@ -46,15 +46,19 @@ export {
 } from "./config/terms.ts";
 export { enumerateCells, type Cell } from "./ensemble/grid.ts";
 export { closeWorkerPool, defaultWorkerCount } from "./ensemble/pool.ts";
-export { runSweep, sweepResult, VERSION, type SweepResult, type CellResult, type SweepOptions, type Progress } from "./ensemble/sweep.ts";
-export { summariseCell, type CellStatistics, type FirstPassageSummary, type StopCounts } from "./ensemble/summary.ts";
-export { parseShard, shardCellIndices, shardResult, type ShardId, type ShardResult } from "./ensemble/shard.ts";
-export { mergeShards, type ShardInput } from "./ensemble/shard-merge.ts";
+export { runSweep, type SweepOptions, type Progress } from "./ensemble/sweep.ts";
+export { sweepResult, VERSION, type SweepResult, type CellResult } from "./solution/result.ts";
+export { summariseCell } from "./ensemble/summary.ts";
+export type { CellStatistics, FirstPassageSummary, StopCounts } from "./solution/result.ts";
+export { parseShard, shardCellIndices } from "./ensemble/shards.ts";
+export { shardResult, type ShardId, type ShardResult } from "./solution/shard-file.ts";
+export { mergeShards } from "./ensemble/shards.ts";
+export type { ShardInput } from "./solution/shard-file.ts";
 export { wilsonInterval, clopperPearsonInterval } from "./stats/binomial.ts";
 export { kaplanMeier, survivalQuantile, type KaplanMeier } from "./stats/survival.ts";
 export { normalCdf, normalPdf, normalQuantile } from "./stats/special.ts";
-export { stringifyResults } from "./io/json.ts";
-export { sweepToCsv } from "./io/csv.ts";
+export { stringifyResults } from "./solution/json.ts";
+export { sweepToCsv } from "./solution/csv.ts";
 export { gradientMoments, writeGradientMoments, type GradientMoments } from "./theory/gradient-moments.ts";
 export { finiteBatchMoments, writeFiniteBatchMoments, activeMoments } from "./theory/finite-batch-moments.ts";
 export { perStepTheory, perStepNextOrder, type PerStep, type PerStepInput } from "./theory/per-step.ts";
@@ -76,7 +80,8 @@ export { simulateLayer, defineLayer, DEFAULT_LAYER, type LayerConfig, type Layer
 export { summariseLayer, singleUnitPrediction, mixturePrediction, type LayerSummary, type LayerPoint, type SingleUnitPrediction, type MixturePrediction } from "./layer/summary.ts";
 
 import { resolveSweep, type RawSweepConfig } from "./config/sweep-config.ts";
-import { runSweep, type SweepOptions, type SweepResult } from "./ensemble/sweep.ts";
+import { runSweep, type SweepOptions } from "./ensemble/sweep.ts";
+import type { SweepResult } from "./solution/result.ts";
 
 /** Resolves a config (same fields as the CLI's --config file) and runs it. */
 export function sweep(config: RawSweepConfig = {}, options: SweepOptions = {}): Promise<SweepResult> {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadCommand, main } from "../src/cli/main.ts";
 import { resolveSweep } from "../src/config/sweep-config.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bnc-fit-"));
 

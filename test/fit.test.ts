@@ -18,7 +18,7 @@ import { parseSweepResult } from "../src/analysis/load.ts";
 import { fmt } from "../src/analysis/regime.ts";
 import { summaryCells } from "../src/analysis/text.ts";
 import type { LineFit, PooledFit } from "../src/analysis/scaling.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 import { ConfigError } from "../src/model/errors.ts";
 
 /** Runs the CLI in this process, capturing stdout. */

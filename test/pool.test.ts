@@ -10,7 +10,7 @@ import { resolveSweep, type RawSweepConfig } from "../src/config/sweep-config.ts
 import type { BlockTask } from "../src/ensemble/block.ts";
 import { closeWorkerPool, defaultWorkerCount, runBlocks, workerPoolSize } from "../src/ensemble/pool.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 
 const base: RawSweepConfig = { lr: [0.2, 0.4], gamma: [1], batch: [8], steps: 100, trials: 300, seed: 11, collapse: "dead" };
 

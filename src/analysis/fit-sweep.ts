@@ -1,5 +1,5 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
-import { VERSION } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
+import { VERSION } from "../solution/result.ts";
 import { ConfigError } from "../model/errors.ts";
 import { collapseReport, type CollapseReport } from "./collapse-report.ts";
 import { ESTIMATORS, type CellEstimate, type EstimatorInfo } from "./estimate.ts";

@@ -1,12 +1,12 @@
 import { parseList, parseNumber } from "../config/lists.ts";
-import { VERSION } from "../ensemble/sweep.ts";
-import { stringifyResults } from "../io/json.ts";
+import { VERSION } from "../solution/result.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { DEFAULT_LAYER, type LayerConfig } from "../layer/layer.ts";
 import { layerRows, layerRowsCsv } from "../layer/rows.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs } from "./args.ts";
 import { choiceFlag, integerFlag } from "./flag-values.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 
 export const LAYER_HELP = `bn-collapse layer: a BN layer of K units against the single-unit prediction (docs/layer.md).
 

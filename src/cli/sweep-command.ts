@@ -6,17 +6,19 @@ import { parseNumber } from "../config/lists.ts";
 import { sweepWarnings } from "../config/warnings.ts";
 import { checkSweepBudget } from "../ensemble/budget.ts";
 import { defaultWorkerCount } from "../ensemble/pool.ts";
-import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../ensemble/checkpoint.ts";
+import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../solution/checkpoint.ts";
 import { countCells } from "../ensemble/grid.ts";
-import { formatShard, shardCellIndices, shardResult, type ShardId } from "../ensemble/shard.ts";
+import { formatShard, shardResult, type ShardId } from "../solution/shard-file.ts";
+import { shardCellIndices } from "../ensemble/shards.ts";
 import { chooseShard, takeShardsField } from "../cluster/shard-option.ts";
-import { runSweep, sweepResult, VERSION, type CellResult, type Progress } from "../ensemble/sweep.ts";
-import { sweepToCsv } from "../io/csv.ts";
-import { stringifyResults } from "../io/json.ts";
+import { runSweep, type Progress } from "../ensemble/sweep.ts";
+import { sweepResult, VERSION, type CellResult } from "../solution/result.ts";
+import { sweepToCsv } from "../solution/csv.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { camel, kebab, parseArgs, type FlagSpec } from "./args.ts";
 import { choiceFlag, integerFlag } from "./flag-values.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 import { createProgressReporter } from "./progress.ts";
 
 export const SWEEP_HELP = `bn-collapse sweep: Monte Carlo collapse probability of a BN+ReLU unit under noisy SGD,

@@ -1,16 +1,16 @@
 import { predictorScope } from "../theory/predictor-scope.ts";
 import type { SweepSpec } from "../config/sweep-config.ts";
 import { criterionTest } from "../engine/criteria.ts";
-import { VERSION } from "../ensemble/sweep.ts";
+import { VERSION } from "../solution/result.ts";
 import { enumerateCells } from "../ensemble/grid.ts";
-import { stringifyResults } from "../io/json.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { UnitProblem } from "../model/problem.ts";
 import type { MomentsKind } from "../theory/moments-choice.ts";
 import { perStepTheory } from "../theory/per-step.ts";
 import { predictCollapse } from "../theory/predictor.ts";
 import { tau } from "../theory/scaling.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 import { parseSweepInvocation } from "./sweep-command.ts";
 
 export const THEORY_HELP = `bn-collapse theory: the leading-order theory of every cell of a grid, no simulation.

@@ -135,8 +135,11 @@ export const AXES = ["batch", "gamma", "beta", "weightDecay", "signal", "lr"] as
 export type Axis = (typeof AXES)[number];
 
 /** A sweep with every default filled in and every list expanded: what the run used, as data. */
+/** A config with every default filled in and every list expanded. */
+export type SweepConfig = Omit<Required<Omit<RawSweepConfig, keyof RegimeFields>>, Axis> & Record<Axis, number[]> & RegimeFields;
+
 export interface SweepSpec {
-  config: Omit<Required<Omit<RawSweepConfig, keyof RegimeFields>>, Axis> & Record<Axis, number[]> & RegimeFields;
+  config: SweepConfig;
   /** the problem of every cell before the axes are applied */
   template: UnitProblem;
 }

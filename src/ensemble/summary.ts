@@ -1,47 +1,7 @@
 import { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, type TrajectoryOutcomes } from "../engine/trajectory.ts";
 import { clopperPearsonInterval, wilsonInterval } from "../stats/binomial.ts";
-import { kaplanMeier, survivalQuantile, thinCurve, type KaplanMeier } from "../stats/survival.ts";
-
-export interface FirstPassageSummary {
-  /** Kaplan-Meier median of the first-passage time; null when S(T) > 1/2 */
-  median: number | null;
-  q25: number | null;
-  q75: number | null;
-  /** mean first-passage time of the trajectories that collapsed (conditional on collapse by T) */
-  meanCollapsed: number | null;
-  /** KM survival curve, thinned to at most 200 steps */
-  km: Pick<KaplanMeier, "t" | "survival" | "lo" | "hi">;
-}
-
-/**
- * Why each trajectory of a cell stopped; the three counts add up to `trials`. `collapsed` here counts
- * runs stopped at their first passage, so with --run-to-horizon collapsed runs are under `horizon`.
- */
-export interface StopCounts {
-  horizon: number;
-  collapsed: number;
-  nonFinite: number;
-}
-
-export interface CellStatistics {
-  trials: number;
-  /** trajectories whose first passage came by T */
-  collapsed: number;
-  /** trajectories that produced NaN or an infinity before any first passage */
-  nonFinite: number;
-  /**
-   * collapsed / (trials - nonFinite): non-finite runs are in neither count, see the README. null when
-   * every trajectory went non-finite: there is then no estimate, and ci95 is [0, 1].
-   */
-  p: number | null;
-  /** binomial standard error of p; null with p */
-  se: number | null;
-  ci95: [number, number];
-  firstPassage: FirstPassageSummary;
-  /** mean updates executed per trajectory (work done) */
-  meanSteps: number;
-  stops: StopCounts;
-}
+import { kaplanMeier, survivalQuantile, thinCurve } from "../stats/survival.ts";
+import type { CellStatistics, StopCounts } from "../solution/result.ts";
 
 /**
  * Statistics of one cell from its trajectories. Collapse by T is a binomial count; the first-passage

@@ -3,22 +3,8 @@ import { allocateOutcomes, type TrajectoryOutcomes } from "../engine/trajectory.
 import type { BlockTask } from "./block.ts";
 import { enumerateCells, type Cell } from "./grid.ts";
 import { defaultWorkerCount, runBlocks } from "./pool.ts";
-import { summariseCell, type CellStatistics } from "./summary.ts";
-import { VERSION } from "../version.ts";
-
-export type CellResult = Record<Axis, number> & CellStatistics;
-
-/** A sweep's result: plain data that analysis, plots and files read. */
-export interface SweepResult {
-  tool: "bn-collapse";
-  version: string;
-  kind: "sweep";
-  seed: string | number;
-  config: SweepSpec["config"];
-  /** the resolved problem of the first cell, for reference (axes vary per cell) */
-  template: SweepSpec["template"];
-  cells: CellResult[];
-}
+import { sweepResult, type CellResult, type SweepResult } from "../solution/result.ts";
+import { summariseCell } from "./summary.ts";
 
 export interface Progress {
   cellsDone: number;
@@ -37,8 +23,6 @@ export interface SweepOptions {
   /** called with each cell's result (and its index in the whole grid) as soon as it is complete */
   onCell?: (cell: CellResult, index: number) => void;
 }
-
-export { VERSION };
 
 /** Trajectories per block: about 5e6 sample-steps, so blocks take ~0.1-0.3 s and balance well. */
 export function blockSize(steps: number, batch: number, trials: number): number {
@@ -109,19 +93,6 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   });
 
   return sweepResult(spec, chosen.map((c) => done.get(c.index)!));
-}
-
-/** The result object with its fields in their fixed order (files written from it compare byte for byte). */
-export function sweepResult(spec: Pick<SweepSpec, "config" | "template">, cells: CellResult[]): SweepResult {
-  return {
-    tool: "bn-collapse",
-    version: VERSION,
-    kind: "sweep",
-    seed: spec.config.seed,
-    config: spec.config,
-    template: spec.template,
-    cells,
-  };
 }
 
 /** Axis values first in each cell, in the order readers expect. */

@@ -2,7 +2,7 @@ import { ESTIMATORS } from "../analysis/estimate.ts";
 import { fitOneLine } from "../analysis/scaling.ts";
 import { parseActivation } from "../config/terms.ts";
 import type { TrajectoryPath } from "../engine/simulate.ts";
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 import type { DriftPoint, VariantPoint } from "../plot/data.ts";
 import { comparisonSpec } from "../plot/comparison.ts";
 import { driftSpec } from "../plot/drift.ts";

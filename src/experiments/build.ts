@@ -1,4 +1,4 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 import type { Built } from "./built.ts";
 import { buildExponents, buildHeatmap, buildProbabilityVsLr } from "./build-probability.ts";
 import { buildComparison, buildDrift, buildProbabilityVsTau, buildSurvival, buildTrajectories } from "./build-other.ts";

@@ -1,4 +1,4 @@
-import { VERSION } from "../ensemble/sweep.ts";
+import { VERSION } from "../solution/result.ts";
 import { DEFAULT_LAYER, type LayerConfig } from "../layer/layer.ts";
 import { layerRows } from "../layer/rows.ts";
 import type { MeasureContext, Measured } from "./measure.ts";

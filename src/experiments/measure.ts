@@ -1,7 +1,8 @@
 import { driftEstimate } from "../analysis/one-step.ts";
 import { resolveSweep, type RawSweepConfig, type SweepSpec } from "../config/sweep-config.ts";
 import { simulatePaths, type TrajectoryPath } from "../engine/simulate.ts";
-import { runSweep, VERSION, type Progress, type SweepResult } from "../ensemble/sweep.ts";
+import { runSweep, type Progress } from "../ensemble/sweep.ts";
+import { VERSION, type SweepResult } from "../solution/result.ts";
 import type { DriftPoint } from "../plot/data.ts";
 import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";

@@ -1,7 +1,7 @@
 import { predictorScope } from "../theory/predictor-scope.ts";
 import { cellProblem } from "../config/sweep-config.ts";
 import { criterionTest } from "../engine/criteria.ts";
-import { VERSION, type SweepResult } from "../ensemble/sweep.ts";
+import { VERSION, type SweepResult } from "../solution/result.ts";
 import type { PredictedPoint } from "../plot/data.ts";
 import { predictCollapse } from "../theory/predictor.ts";
 import { tau } from "../theory/scaling.ts";

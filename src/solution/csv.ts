@@ -1,4 +1,4 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "./result.ts";
 
 const COLUMNS = [
   "lr", "gamma", "beta", "batch", "weightDecay", "signal",
