@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import type { CellResult } from "../src/solution/result.ts";

@@ -24,16 +24,8 @@ export { tabulateLearningRate } from "./engine/schedule.ts";
 // remedies and training phases: docs/psbn.md, docs/regimes.md
 export { teacherExcessLoss } from "./engine/psbn-teacher.ts";
 export { parseNorm, parsePhases, type RawPhase } from "./engine/phases-config.ts";
-export {
-  resolveSweep,
-  cellProblem,
-  DEFAULT_SWEEP,
-  SWEEP_CONFIG_SCHEMA,
-  AXES,
-  type RawSweepConfig,
-  type SweepSpec,
-  type Axis,
-} from "./config/sweep-config.ts";
+export { resolveSweep, cellProblem, AXES, type SweepProblem, type Axis } from "./ensemble/problem.ts";
+export { DEFAULT_SWEEP, SWEEP_CONFIG_SCHEMA, type RawSweepConfig } from "./config/fields.ts";
 export { parseList } from "./config/lists.ts";
 export {
   parseActivation,
@@ -79,7 +71,8 @@ export { exponentRows } from "./experiments/exponent-rows.ts";
 export { simulateLayer, defineLayer, DEFAULT_LAYER, type LayerConfig, type LayerOutcomes, type SimulateLayerOptions } from "./layer/layer.ts";
 export { summariseLayer, singleUnitPrediction, mixturePrediction, type LayerSummary, type LayerPoint, type SingleUnitPrediction, type MixturePrediction } from "./layer/summary.ts";
 
-import { resolveSweep, type RawSweepConfig } from "./config/sweep-config.ts";
+import { resolveSweep } from "./ensemble/problem.ts";
+import type { RawSweepConfig } from "./config/fields.ts";
 import { runSweep, type SweepOptions } from "./ensemble/sweep.ts";
 import type { SweepResult } from "./solution/result.ts";
 

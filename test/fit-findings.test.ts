@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseReproduceInvocation } from "../src/cli/reproduce-command.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { collectFindings, findingsMarkdown } from "../src/experiments/findings.ts";
 import type { Experiment } from "../src/experiments/types.ts";

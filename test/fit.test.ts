@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCommand, main } from "../src/cli/main.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { fitSweep, type FitReport } from "../src/analysis/fit-sweep.ts";
 import { parseSweepResult } from "../src/analysis/load.ts";

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { parseSweepInvocation } from "../src/cli/sweep-command.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { STOP_NON_FINITE, type TrajectoryOutcomes } from "../src/engine/trajectory.ts";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCliInProcess } from "./run-cli.ts";
 import { checkpointPath, checkpointWriter } from "../src/solution/checkpoint.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { VERSION } from "../src/solution/result.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -5,7 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveSweep, type RawSweepConfig } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
+import type { RawSweepConfig } from "../src/config/fields.ts";
 import { defineProblem } from "../src/model/problem.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";

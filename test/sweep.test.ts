@@ -1,7 +1,7 @@
 /** The ensemble layer: results independent of workers, cell order and grid splitting. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { enumerateCells } from "../src/ensemble/grid.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { stringifyResults } from "../src/solution/json.ts";

@@ -1,8 +1,8 @@
-import { cellProblem, type Axis } from "../config/sweep-config.ts";
+import { cellProblem, type Axis } from "../ensemble/problem.ts";
 import { criterionTest, ON_RATIO } from "../engine/criteria.ts";
 import { simulateTrajectories } from "../engine/simulate.ts";
 import { STOP_NON_FINITE } from "../engine/trajectory.ts";
-import { cellStreamKey } from "../ensemble/grid.ts";
+import { cellStreamKey } from "../ensemble/problem.ts";
 import type { UnitProblem } from "../model/problem.ts";
 import { wilsonInterval } from "../stats/binomial.ts";
 import { normalCdf, normalPdf } from "../stats/special.ts";

@@ -1,4 +1,4 @@
-import type { Axis } from "../config/sweep-config.ts";
+import type { Axis } from "../ensemble/problem.ts";
 import type { SweepResult } from "../solution/result.ts";
 import type { ScalingAxis } from "./lines.ts";
 

@@ -1,5 +1,5 @@
 import { predictorScope } from "../theory/predictor-scope.ts";
-import type { SweepSpec } from "../config/sweep-config.ts";
+import type { SweepProblem } from "../ensemble/problem.ts";
 import { criterionTest } from "../engine/criteria.ts";
 import { VERSION } from "../solution/result.ts";
 import { enumerateCells } from "../ensemble/grid.ts";
@@ -66,7 +66,7 @@ function takeOwnFlags(argv: string[]): { rest: string[]; own: Map<string, string
   return { rest, own };
 }
 
-export function theoryCells(spec: SweepSpec, moments: MomentsKind, predictor: "1d" | "2d" | "none"): TheoryCell[] {
+export function theoryCells(spec: SweepProblem, moments: MomentsKind, predictor: "1d" | "2d" | "none"): TheoryCell[] {
   return enumerateCells(spec).map(({ at, problem }) => {
     const sigma = problem.loss.kind === "noise" ? problem.loss.noise.sigma : problem.loss.labelNoise;
     const alpha = problem.activation.kind === "leaky" ? problem.activation.alpha : 0;

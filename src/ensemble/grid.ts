@@ -1,5 +1,5 @@
-import { AXES, cellProblem, type Axis, type SweepSpec } from "../config/sweep-config.ts";
 import type { UnitProblem } from "../model/problem.ts";
+import { cellProblem, cellStreamKey, GRID_ORDER, type Axis, type SweepProblem } from "./problem.ts";
 
 /** One point of a sweep's grid. */
 export interface Cell {
@@ -10,35 +10,24 @@ export interface Cell {
   streamKey: string;
 }
 
-/**
- * Streams are keyed by the four coordinates lr, gamma, beta and batch, whichever of them are swept,
- * so a cell draws the same numbers in any grid that contains it. Weight decay and signal are left
- * out on purpose: cells that differ only there share their random numbers (paired comparisons).
- * With streams "common", every cell uses the same streams.
- */
-export function cellStreamKey(at: Record<Axis, number>, streams: "per-cell" | "common"): string {
-  if (streams === "common") return "common";
-  return `lr=${at.lr};gamma=${at.gamma};beta=${at.beta};batch=${at.batch}`;
+export function countCells(sweep: Pick<SweepProblem, "axes">): number {
+  return GRID_ORDER.reduce((n, a) => n * sweep.axes[a].length, 1);
 }
 
-export function countCells(spec: SweepSpec): number {
-  return AXES.reduce((n, a) => n * spec.config[a].length, 1);
-}
-
-/** The cells in a fixed order: batch, gamma, beta, weightDecay, signal, lr (lr varies fastest). */
-export function enumerateCells(spec: SweepSpec): Cell[] {
-  const lists = AXES.map((a) => spec.config[a]);
-  const total = countCells(spec);
+/** The cells in grid order: batch outermost, then gamma, beta, weightDecay, signal; lr varies fastest. */
+export function enumerateCells(sweep: SweepProblem): Cell[] {
+  const lists = GRID_ORDER.map((a) => sweep.axes[a]);
+  const total = countCells(sweep);
   const cells: Cell[] = [];
   for (let index = 0; index < total; index++) {
     let rest = index;
     const at = {} as Record<Axis, number>;
-    for (let k = AXES.length - 1; k >= 0; k--) {
+    for (let k = GRID_ORDER.length - 1; k >= 0; k--) {
       const list = lists[k];
-      at[AXES[k]] = list[rest % list.length];
+      at[GRID_ORDER[k]] = list[rest % list.length];
       rest = Math.floor(rest / list.length);
     }
-    cells.push({ index, at, problem: cellProblem(spec.template, at), streamKey: cellStreamKey(at, spec.config.streams) });
+    cells.push({ index, at, problem: cellProblem(sweep.template, at), streamKey: cellStreamKey(at, sweep.streams) });
   }
   return cells;
 }

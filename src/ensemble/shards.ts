@@ -1,4 +1,4 @@
-import { AXES, resolveSweep, type SweepSpec } from "../config/sweep-config.ts";
+import { AXES, resolveSweep, type SweepProblem } from "./problem.ts";
 import { ConfigError } from "../model/errors.ts";
 import { brief, firstDifference, stableStringify } from "../solution/digest.ts";
 import { sweepResult, VERSION, type CellResult, type SweepResult } from "../solution/result.ts";
@@ -90,8 +90,8 @@ export function mergeShards(inputs: ShardInput[]): SweepResult {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The shards' config, checked again as a config: it must resolve to itself. */
-function resolveConfig(s: Shard): SweepSpec {
-  let spec: SweepSpec;
+function resolveConfig(s: Shard): SweepProblem {
+  let spec: SweepProblem;
   try {
     spec = resolveSweep(structuredClone(s.file.config));
   } catch (e) {

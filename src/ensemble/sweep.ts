@@ -1,7 +1,7 @@
-import type { Axis, SweepSpec } from "../config/sweep-config.ts";
 import { allocateOutcomes, type TrajectoryOutcomes } from "../engine/trajectory.ts";
 import type { BlockTask } from "./block.ts";
 import { enumerateCells, type Cell } from "./grid.ts";
+import { AXES, type Axis, type SweepProblem } from "./problem.ts";
 import { defaultWorkerCount, runBlocks } from "./pool.ts";
 import { sweepResult, type CellResult, type SweepResult } from "../solution/result.ts";
 import { summariseCell } from "./summary.ts";
@@ -30,8 +30,8 @@ export function blockSize(steps: number, batch: number, trials: number): number 
   return Math.max(1, Math.min(Math.ceil(trials / 16), Math.floor(5e6 / (steps * batch))));
 }
 
-export function planBlocks(spec: SweepSpec, cells: Cell[]): BlockTask[] {
-  const { trials, seed, stopAtCollapse } = spec.config;
+export function planBlocks(sweep: SweepProblem, cells: Cell[]): BlockTask[] {
+  const { trials, seed, stopAtCollapse } = sweep;
   const tasks: BlockTask[] = [];
   for (const cell of cells) {
     const size = blockSize(cell.problem.steps, cell.problem.batch, trials);
@@ -51,11 +51,12 @@ export function planBlocks(spec: SweepSpec, cells: Cell[]): BlockTask[] {
 }
 
 /** Runs every cell of the sweep (or the chosen ones) and returns their statistics in cell order. */
-export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
-  const all = enumerateCells(spec);
+export async function runSweep(sweep: SweepProblem, options: SweepOptions = {}): Promise<SweepResult> {
+  const all = enumerateCells(sweep);
   const chosen = options.cellIndices ? options.cellIndices.map((i) => all[i]) : all;
-  const { trials, steps, interval } = spec.config;
-  const tasks = planBlocks(spec, chosen);
+  const { trials, interval } = sweep;
+  const { steps } = sweep.template;
+  const tasks = planBlocks(sweep, chosen);
 
   const pending = new Map<number, { outcomes: TrajectoryOutcomes; remaining: number }>();
   const done = new Map<number, CellResult>();
@@ -92,12 +93,10 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     });
   });
 
-  return sweepResult(spec, chosen.map((c) => done.get(c.index)!));
+  return sweepResult(sweep, chosen.map((c) => done.get(c.index)!));
 }
 
 /** Axis values first in each cell, in the order readers expect. */
-const CELL_FIELD_ORDER: readonly Axis[] = ["lr", "gamma", "beta", "batch", "weightDecay", "signal"];
-
 function pickAxes(at: Record<Axis, number>): Record<Axis, number> {
-  return Object.fromEntries(CELL_FIELD_ORDER.map((a) => [a, at[a]])) as Record<Axis, number>;
+  return Object.fromEntries(AXES.map((a) => [a, at[a]])) as Record<Axis, number>;
 }

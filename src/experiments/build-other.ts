@@ -10,7 +10,7 @@ import { estimated, probabilityPoints, survivalCurve, tauOf, variantPoints } fro
 import { probabilityVsTauSpec, type TauPoint } from "../plot/probability-vs-tau.ts";
 import { survivalSpec } from "../plot/survival.ts";
 import { trajectoriesSpec } from "../plot/trajectories.ts";
-import type { SweepSpec } from "../config/sweep-config.ts";
+import type { SweepProblem } from "../ensemble/problem.ts";
 import { perStepTheory } from "../theory/per-step.ts";
 import { chiSquareSf } from "../stats/gamma.ts";
 import { Z95 } from "../stats/special.ts";
@@ -109,7 +109,7 @@ export function buildComparison(exp: Experiment, sweeps: { label: string; result
 }
 
 /** The leading-order sparsity drift of src/theory at each point (finite-B moments unless `moments` says otherwise). */
-function analyticDrift(config: SweepSpec["config"], p: DriftPoint, moments: "finite" | "gauss"): number {
+function analyticDrift(config: SweepProblem["config"], p: DriftPoint, moments: "finite" | "gauss"): number {
   const act = parseActivation(config.act);
   return perStepTheory({
     lr: p.lr, gamma: p.gamma, beta: config.beta[0], batch: config.batch[0], sigma: noiseSigma(config),
@@ -117,7 +117,7 @@ function analyticDrift(config: SweepSpec["config"], p: DriftPoint, moments: "fin
   }).driftSparsity;
 }
 
-export function buildDrift(exp: Experiment, config: SweepSpec["config"], measured: DriftPoint[], trials: number): Built {
+export function buildDrift(exp: Experiment, config: SweepProblem["config"], measured: DriftPoint[], trials: number): Built {
   const points = measured.map((p) => ({ ...p, predicted: analyticDrift(config, p, "finite") }));
   const spec = driftSpec(points, {
     title: exp.title,
@@ -154,7 +154,7 @@ export function buildDrift(exp: Experiment, config: SweepSpec["config"], measure
   };
 }
 
-export function buildTrajectories(exp: Experiment, config: SweepSpec["config"], paths: TrajectoryPath[]): Built {
+export function buildTrajectories(exp: Experiment, config: SweepProblem["config"], paths: TrajectoryPath[]): Built {
   const batch = config.batch[0];
   const ratio = /^ratio:([\d.]+)$/.exec(config.collapse);
   const series = paths.map((p) => ({ id: p.index, step: p.step, gamma: p.gamma, beta: p.beta, collapsedAt: p.firstPassage }));

@@ -1,4 +1,4 @@
-import type { SweepSpec } from "../config/sweep-config.ts";
+import type { SweepProblem } from "../ensemble/problem.ts";
 import { parseLoss, parseNoise } from "../config/terms.ts";
 import type { TrajectoryPath } from "../engine/simulate.ts";
 import { teacherExcessLoss } from "../engine/psbn-teacher.ts";
@@ -8,10 +8,10 @@ import type { Built } from "./built.ts";
 import { describeConfig, fmt } from "./caption.ts";
 import type { Experiment } from "./types.ts";
 
-type PathsRun = { label: string; spec: SweepSpec["config"]; paths: TrajectoryPath[] };
+type PathsRun = { label: string; spec: SweepProblem["config"]; paths: TrajectoryPath[] };
 
 /** The region counted: r <= -c for a criterion ratio:c (docs/psbn.md's table), else the dead cone r <= -sqrt(B-1). */
-function edgeOf(spec: SweepSpec["config"]): { edge: number; name: string } {
+function edgeOf(spec: SweepProblem["config"]): { edge: number; name: string } {
   const m = /^ratio:([\d.]+)$/.exec(spec.collapse);
   const B = spec.batch[0];
   return m ? { edge: -Number(m[1]), name: `r = β/|γ| ≤ −${m[1]} (the criterion ${spec.collapse})` } : { edge: -Math.sqrt(B - 1), name: `the dead cone β/|γ| ≤ −√(B−1) = ${fmt(-Math.sqrt(B - 1))}` };

@@ -1,7 +1,7 @@
-import type { SweepSpec } from "../config/sweep-config.ts";
+import type { SweepProblem } from "../ensemble/problem.ts";
 import { parseNoise } from "../config/terms.ts";
 
-type Config = SweepSpec["config"];
+type Config = SweepProblem["config"];
 
 const list = (v: number[]) => (v.length === 1 ? `${v[0]}` : `{${v.join(", ")}}`);
 

@@ -1,5 +1,6 @@
 import { driftEstimate } from "../analysis/one-step.ts";
-import { resolveSweep, type RawSweepConfig, type SweepSpec } from "../config/sweep-config.ts";
+import { resolveSweep, type SweepProblem } from "../ensemble/problem.ts";
+import type { RawSweepConfig } from "../config/fields.ts";
 import { simulatePaths, type TrajectoryPath } from "../engine/simulate.ts";
 import { runSweep, type Progress } from "../ensemble/sweep.ts";
 import { VERSION, type SweepResult } from "../solution/result.ts";
@@ -11,8 +12,8 @@ import type { LayerRow } from "../layer/rows.ts";
 
 export type Measured =
   | { kind: "sweep"; label: string; result: SweepResult }
-  | { kind: "paths"; label: string; spec: SweepSpec["config"]; paths: TrajectoryPath[] }
-  | { kind: "drift"; label: string; spec: SweepSpec["config"]; points: DriftPoint[] }
+  | { kind: "paths"; label: string; spec: SweepProblem["config"]; paths: TrajectoryPath[] }
+  | { kind: "drift"; label: string; spec: SweepProblem["config"]; points: DriftPoint[] }
   | { kind: "layer"; label: string; settings: LayerSettings; rows: LayerRow[] };
 
 export interface MeasureContext {
@@ -23,7 +24,7 @@ export interface MeasureContext {
 }
 
 /** The config a measurement runs in this mode, resolved (every default filled in, lists expanded). */
-export function resolvedConfig(m: Measurement, mode: Mode): SweepSpec {
+export function resolvedConfig(m: Measurement, mode: Mode): SweepProblem {
   if (m.kind === "layer") throw new Error(`${m.label}: a layer measurement has no sweep config (see layerSettings)`);
   const quick = mode === "quick" ? (m.kind === "drift" ? {} : m.quick) : {};
   return resolveSweep({ ...m.config, ...quick } satisfies RawSweepConfig);
@@ -36,7 +37,7 @@ export function resolvedConfig(m: Measurement, mode: Mode): SweepSpec {
  */
 const IN_THREAD_WORK = 1e8;
 
-function sweepWork(spec: SweepSpec): number {
+function sweepWork(spec: SweepProblem): number {
   const c = spec.config;
   const cells = c.lr.length * c.gamma.length * c.beta.length * c.weightDecay.length * c.signal.length;
   return cells * c.trials * c.steps * c.batch.reduce((a, b) => a + b, 0);
@@ -66,7 +67,7 @@ export async function measure(m: Measurement, ctx: MeasureContext): Promise<{ va
   }
 }
 
-function runPaths(m: PathsMeasurement, spec: SweepSpec): TrajectoryPath[] {
+function runPaths(m: PathsMeasurement, spec: SweepProblem): TrajectoryPath[] {
   return simulatePaths(spec.template, { seed: spec.config.seed, trials: m.paths, streamKey: "paths", every: m.every, stopAtCollapse: false });
 }
 
@@ -75,7 +76,7 @@ function runPaths(m: PathsMeasurement, spec: SweepSpec): TrajectoryPath[] {
  * the mean of s1 - s0 over `trials` one-step runs, with the first-order control variate where it
  * applies, and a normal 95% interval. A point whose estimate could not be made is left out.
  */
-function measureDrift(m: DriftMeasurement, spec: SweepSpec, trials: number): DriftPoint[] {
+function measureDrift(m: DriftMeasurement, spec: SweepProblem, trials: number): DriftPoint[] {
   const c = spec.config;
   const one = (axis: "lr" | "gamma", lr: number, gamma: number): DriftPoint[] => {
     const at = { lr, gamma, beta: c.beta[0], batch: c.batch[0], weightDecay: c.weightDecay[0], signal: c.signal[0] };

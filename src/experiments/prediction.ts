@@ -1,5 +1,5 @@
 import { predictorScope } from "../theory/predictor-scope.ts";
-import { cellProblem } from "../config/sweep-config.ts";
+import { cellProblem } from "../ensemble/problem.ts";
 import { criterionTest } from "../engine/criteria.ts";
 import { VERSION, type SweepResult } from "../solution/result.ts";
 import type { PredictedPoint } from "../plot/data.ts";

@@ -1,21 +1,27 @@
-import type { SweepResult } from "./result.ts";
+import { LIST_FIELDS } from "../config/fields.ts";
+import type { CellResult, SweepResult } from "./result.ts";
 
-const COLUMNS = [
-  "lr", "gamma", "beta", "batch", "weightDecay", "signal",
-  "trials", "collapsed", "nonFinite", "p", "se", "ci95_lo", "ci95_hi",
-  "fp_median", "fp_q25", "fp_q75", "fp_mean_collapsed", "mean_steps",
-] as const;
+/** The columns after the axes, each with how it is read from a cell. */
+const STATISTICS: [string, (c: CellResult) => number | null][] = [
+  ["trials", (c) => c.trials],
+  ["collapsed", (c) => c.collapsed],
+  ["nonFinite", (c) => c.nonFinite],
+  ["p", (c) => c.p],
+  ["se", (c) => c.se],
+  ["ci95_lo", (c) => c.ci95[0]],
+  ["ci95_hi", (c) => c.ci95[1]],
+  ["fp_median", (c) => c.firstPassage.median],
+  ["fp_q25", (c) => c.firstPassage.q25],
+  ["fp_q75", (c) => c.firstPassage.q75],
+  ["fp_mean_collapsed", (c) => c.firstPassage.meanCollapsed],
+  ["mean_steps", (c) => c.meanSteps],
+];
 
 const cell = (v: number | null) => (v === null || Number.isNaN(v) ? "" : String(v));
 
-/** One row per cell; empty fields where a value is undefined (a median never reached). */
+/** One row per cell, the axes first; empty fields where a value is undefined (a median never reached). */
 export function sweepToCsv(result: SweepResult): string {
-  const rows = result.cells.map((c) =>
-    [
-      c.lr, c.gamma, c.beta, c.batch, c.weightDecay, c.signal,
-      c.trials, c.collapsed, c.nonFinite, c.p, c.se, c.ci95[0], c.ci95[1],
-      c.firstPassage.median, c.firstPassage.q25, c.firstPassage.q75, c.firstPassage.meanCollapsed, c.meanSteps,
-    ].map(cell).join(","),
-  );
-  return [COLUMNS.join(","), ...rows].join("\n") + "\n";
+  const header = [...LIST_FIELDS, ...STATISTICS.map(([name]) => name)].join(",");
+  const rows = result.cells.map((c) => [...LIST_FIELDS.map((a) => c[a]), ...STATISTICS.map(([, read]) => read(c))].map(cell).join(","));
+  return [header, ...rows].join("\n") + "\n";
 }

@@ -1,4 +1,4 @@
-import type { Axis, SweepConfig } from "../config/sweep-config.ts";
+import type { ListField as Axis, SweepConfig } from "../config/fields.ts";
 import type { UnitProblem } from "../model/problem.ts";
 import type { KaplanMeier } from "../stats/survival.ts";
 import { VERSION } from "../version.ts";

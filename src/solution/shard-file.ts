@@ -1,4 +1,4 @@
-import type { SweepConfig } from "../config/sweep-config.ts";
+import type { SweepConfig } from "../config/fields.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { UnitProblem } from "../model/problem.ts";
 import { brief, digestOf } from "./digest.ts";
