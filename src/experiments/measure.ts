@@ -7,14 +7,13 @@ import { VERSION, type SweepResult } from "../solution/result.ts";
 import type { DriftPoint } from "../plot/data.ts";
 import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";
-import { measureLayer, type LayerSettings } from "./measure-layer.ts";
-import type { LayerRow } from "../layer/rows.ts";
+import { measureLayer, type LayerMeasured } from "./measure-layer.ts";
 
 export type Measured =
   | { kind: "sweep"; label: string; result: SweepResult }
   | { kind: "paths"; label: string; spec: SweepProblem["config"]; paths: TrajectoryPath[] }
   | { kind: "drift"; label: string; spec: SweepProblem["config"]; points: DriftPoint[] }
-  | { kind: "layer"; label: string; settings: LayerSettings; rows: LayerRow[] };
+  | LayerMeasured;
 
 export interface MeasureContext {
   mode: Mode;

@@ -1,0 +1,139 @@
+/**
+ * The layers of src/, checked from the import graph: every import in src/ is read (static imports and
+ * re-exports, side-effect imports, `import("...")` with a literal path), each file is mapped to its
+ * folder (a file directly in src/ stands for itself), and
+ *  - every folder has a declared layer (LAYERS below, the same order as the README's "Where things live");
+ *  - an import goes to the same folder or to a folder of a lower layer, never up and never sideways
+ *    to another folder of the same layer;
+ *  - no files import each other in a loop, inside a folder or across folders.
+ * A file's URL handed to a worker thread or a child process (`new URL("./worker.ts", import.meta.url)`)
+ * is not an import: the other side runs in its own module graph.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+
+/** Bottom to top: a folder may import only from its own layer's folder and from the layers below. */
+const LAYERS: readonly (readonly string[])[] = [
+  ["stats", "rng"], // numbers: special functions, intervals, survival curves; random streams
+  ["model"], // the problem as data, its validation, what a criterion and a schedule mean
+  ["unit", "theory"], // one BN + ReLU batch by hand; the leading-order theory of a step
+  ["engine"], // the algorithms that run a unit problem (mechanistic, reduced)
+  ["layer"], // a BN layer of K units, built on the engine's parts
+  ["config"], // raw input: the table of settings, their text forms, the template they describe
+  ["solution"], // the result as plain data: its type, JSON, CSV, atomic files, checkpoints, shard files
+  ["ensemble"], // the sweep problem, its grid, the pool that runs it, shards and their merge
+  ["analysis", "plot"], // readers of a result: scaling fits; vega-lite spec builders
+  ["render"], // specs to SVG and PNG
+  ["experiments"], // the figure set
+  ["bench"], // the benchmark
+  ["cli"], // the command line
+  ["index.ts"], // the public API
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|mts|mjs|js)$/.test(name) && !name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+/** The relative module paths a file imports (npm packages and node: modules are not in the graph). */
+function importsOf(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const found: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?[^;"'`]*?\bfrom\s*["']([^"']+)["']/g, // import x from, export { y } from
+    /\bimport\s*["']([^"']+)["']/g, // import "./side-effect.ts"
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g, // import("./lazy.ts")
+  ];
+  for (const re of patterns) for (const m of code.matchAll(re)) found.push(m[1]);
+  return found.filter((p) => p.startsWith("."));
+}
+
+/** A file's folder under src/, or the file's own name when it sits in src/ itself. */
+const folderOf = (file: string) => relative(SRC, file).split("/")[0];
+
+interface Edge {
+  from: string;
+  to: string;
+}
+
+function importGraph(): { files: string[]; edges: Edge[] } {
+  const files = sourceFiles(SRC);
+  const edges: Edge[] = [];
+  for (const file of files) {
+    for (const spec of importsOf(readFileSync(file, "utf8"))) {
+      const to = resolve(dirname(file), spec);
+      assert.ok(files.includes(to), `${relative(SRC, file)} imports ${spec}, which is not a source file of src/`);
+      edges.push({ from: file, to });
+    }
+  }
+  return { files, edges };
+}
+
+const layerOf = new Map(LAYERS.flatMap((folders, level) => folders.map((f) => [f, level] as const)));
+const show = (e: Edge) => `src/${relative(SRC, e.from)} -> src/${relative(SRC, e.to)}`;
+const order = LAYERS.map((l) => l.join(", ")).join("  <  ");
+
+test("every folder of src/ has a declared layer", () => {
+  const folders = [...new Set(importGraph().files.map(folderOf))].sort();
+  const undeclared = folders.filter((f) => !layerOf.has(f));
+  assert.deepEqual(undeclared, [], `declare the layer of ${undeclared.join(", ")} in test/layers.test.ts (and the README): ${order}`);
+  const gone = [...layerOf.keys()].filter((f) => !folders.includes(f));
+  assert.deepEqual(gone, [], `LAYERS names folders that are not in src/: ${gone.join(", ")}`);
+});
+
+test("no import runs up a layer or sideways between folders of one layer", () => {
+  const wrong = importGraph()
+    .edges.filter((e) => {
+      const a = folderOf(e.from), b = folderOf(e.to);
+      const la = layerOf.get(a), lb = layerOf.get(b);
+      return a !== b && la !== undefined && lb !== undefined && lb >= la;
+    })
+    .map((e) => `${show(e)} (layer ${layerOf.get(folderOf(e.from))} imports layer ${layerOf.get(folderOf(e.to))})`);
+  assert.deepEqual(wrong, [], `imports against the layers ${order}:\n  ${wrong.join("\n  ")}`);
+});
+
+test("no files import each other in a loop", () => {
+  const { files, edges } = importGraph();
+  const next = new Map<string, string[]>(files.map((f) => [f, []]));
+  for (const e of edges) next.get(e.from)!.push(e.to);
+  // depth-first search; a grey file met again closes a loop, which is reported as its files in order
+  const state = new Map<string, "grey" | "black">();
+  const loops: string[] = [];
+  const path: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, "grey");
+    path.push(f);
+    for (const g of next.get(f)!) {
+      if (state.get(g) === "grey") loops.push([...path.slice(path.indexOf(g)), g].map((x) => `src/${relative(SRC, x)}`).join(" -> "));
+      else if (!state.has(g)) visit(g);
+    }
+    path.pop();
+    state.set(f, "black");
+  };
+  for (const f of files) if (!state.has(f)) visit(f);
+  assert.deepEqual(loops, [], `import loops:\n  ${loops.join("\n  ")}`);
+});
+
+test("the import reader sees every form of import", () => {
+  const text = [
+    `import { a } from "./a.ts";`,
+    `import type { B } from "../b/b.ts";`,
+    `export { c } from "./c.ts";`,
+    `export * from "./d.ts";`,
+    `import {\n  e,\n  type F,\n} from "./e.ts";`,
+    `import "./side.ts";`,
+    `const g = await import("./lazy.ts");`,
+    `import x from "npm-package";`,
+    `// import { no } from "./commented.ts";`,
+    `/* import { no } from "./block.ts"; */`,
+  ].join("\n");
+  assert.deepEqual(importsOf(text).sort(), ["../b/b.ts", "./a.ts", "./c.ts", "./d.ts", "./e.ts", "./lazy.ts", "./side.ts"]);
+});
