@@ -4,6 +4,7 @@ import type { RawSweepConfig } from "../config/fields.ts";
 import { simulatePaths, type TrajectoryPath } from "../engine/simulate.ts";
 import { runSweep, type Progress } from "../ensemble/sweep.ts";
 import { VERSION, type SweepResult } from "../solution/result.ts";
+import type { UnitProblem } from "../model/problem.ts";
 import type { DriftPoint } from "../plot/data.ts";
 import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";
@@ -11,8 +12,8 @@ import { measureLayer, type LayerMeasured } from "./measure-layer.ts";
 
 export type Measured =
   | { kind: "sweep"; label: string; result: SweepResult }
-  | { kind: "paths"; label: string; spec: SweepProblem["config"]; paths: TrajectoryPath[] }
-  | { kind: "drift"; label: string; spec: SweepProblem["config"]; points: DriftPoint[] }
+  | { kind: "paths"; label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] }
+  | { kind: "drift"; label: string; spec: SweepProblem["config"]; template: UnitProblem; points: DriftPoint[] }
   | LayerMeasured;
 
 export interface MeasureContext {
@@ -55,13 +56,13 @@ export async function measure(m: Measurement, ctx: MeasureContext): Promise<{ va
     case "paths": {
       const key = { version: VERSION, config: spec.config, paths: m.paths, every: m.every };
       const got = await ctx.cache.get("paths", key, async () => runPaths(m, spec));
-      return { value: { kind: "paths", label: m.label, spec: spec.config, paths: got.value }, cached: got.cached };
+      return { value: { kind: "paths", label: m.label, spec: spec.config, template: spec.template, paths: got.value }, cached: got.cached };
     }
     case "drift": {
       const trials = ctx.mode === "quick" ? (m.quick.trials ?? m.trials) : m.trials;
       const key = { version: VERSION, quantity: "sparsity drift (analysis/one-step driftEstimate)", config: spec.config, lr: m.lr, gamma: m.gamma, atGamma: m.atGamma, atLr: m.atLr, trials };
       const got = await ctx.cache.get("drift", key, async () => measureDrift(m, spec, trials));
-      return { value: { kind: "drift", label: m.label, spec: spec.config, points: got.value }, cached: got.cached };
+      return { value: { kind: "drift", label: m.label, spec: spec.config, template: spec.template, points: got.value }, cached: got.cached };
     }
   }
 }
