@@ -54,6 +54,10 @@ export const SWEEP_FIELDS = {
     ],
   },
   keepOptimizerState: { ...toggle(false, "keep-optimizer-state", true, "Model", "carry momentum/Adam state across phase boundaries (default: reset)"), optional: true },
+  kmPoints: {
+    kind: "integer", default: 200, min: 2, max: 1_000_000, optional: true, group: "Statistics", meta: "N",
+    help: ["Kaplan-Meier curve points per cell", "(evenly thinned; fit's median band reads them)"],
+  },
 } as const satisfies Record<string, Field>;
 
 /** The groups of `sweep --help`, in order. */

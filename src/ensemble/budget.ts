@@ -8,13 +8,14 @@ export const MAX_STEPS = 2 ** 31 - 1; // first-passage times are Int32
 
 /**
  * Bytes a sweep holds at its peak: a learning-rate table per thread, per-trajectory outcomes (29 bytes
- * each, plus the survival analysis) for the cells in flight, and a summary per cell.
+ * each, plus the survival analysis) for the cells in flight, and a summary per cell (about 75 bytes per
+ * point of its Kaplan-Meier curve, 16 kB at the default 200).
  */
 export function estimateSweepBytes(sweep: SweepProblem, workers: number): number {
   const { trials } = sweep;
   const { steps } = sweep.template;
   const inFlight = workers + 2;
-  return (workers + 1) * steps * 8 + inFlight * trials * 64 + countCells(sweep) * 16_000;
+  return (workers + 1) * steps * 8 + inFlight * trials * 64 + countCells(sweep) * (1_000 + 75 * sweep.kmPoints);
 }
 
 /** Refuses a sweep that cannot fit: too many cells, too many steps, or more than half the memory. */

@@ -1,4 +1,4 @@
-import { LIST_FIELDS, type ListField, type SweepConfig } from "../config/fields.ts";
+import { LIST_FIELDS, SWEEP_FIELDS, type ListField, type SweepConfig } from "../config/fields.ts";
 import { resolveConfig } from "../config/resolve.ts";
 import { templateOf } from "../config/template.ts";
 import { tabulateScheduleFactors } from "../engine/schedule.ts";
@@ -25,6 +25,8 @@ export interface SweepProblem {
   streams: SweepConfig["streams"];
   stopAtCollapse: boolean;
   interval: SweepConfig["interval"];
+  /** points kept of each cell's Kaplan-Meier curve */
+  kmPoints: number;
 }
 
 /** The grid's axes: the settings given as LISTs (src/config/fields.ts). */
@@ -92,8 +94,8 @@ export function resolveSweep(raw: unknown): SweepProblem {
   for (const axis of GRID_ORDER) for (const value of config[axis]) validateProblem(cellProblem(template, { [axis]: value }));
   checkScheduledRates(template, config.lr);
   const axes = Object.fromEntries(AXES.map((a) => [a, config[a]])) as Record<Axis, number[]>;
-  const { trials, seed, streams, stopAtCollapse, interval } = config;
-  return { config, template, axes, trials, seed, streams, stopAtCollapse, interval };
+  const { trials, seed, streams, stopAtCollapse, interval, kmPoints = SWEEP_FIELDS.kmPoints.default } = config;
+  return { config, template, axes, trials, seed, streams, stopAtCollapse, interval, kmPoints };
 }
 
 /** lr x factor must stay finite in every cell; found only inside a worker, it would fail mid-run. */

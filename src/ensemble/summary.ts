@@ -1,13 +1,14 @@
 import { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, type TrajectoryOutcomes } from "../engine/trajectory.ts";
 import { clopperPearsonInterval, wilsonInterval } from "../stats/binomial.ts";
 import { kaplanMeier, survivalQuantile, thinCurve } from "../stats/survival.ts";
+import { SWEEP_FIELDS } from "../config/fields.ts";
 import type { CellStatistics, StopCounts } from "../solution/result.ts";
 
 /**
  * Statistics of one cell from its trajectories. Collapse by T is a binomial count; the first-passage
  * time is right-censored at T (or where a run went non-finite) and summarised by Kaplan-Meier.
  */
-export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "wilson" | "clopper-pearson"): CellStatistics {
+export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "wilson" | "clopper-pearson", kmPoints: number = SWEEP_FIELDS.kmPoints.default): CellStatistics {
   const n = o.firstPassage.length;
   let collapsed = 0, nonFinite = 0, sumFirst = 0, work = 0;
   const stops: StopCounts = { horizon: 0, collapsed: 0, nonFinite: 0 };
@@ -36,7 +37,7 @@ export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "w
   const se = p !== null ? Math.sqrt((p * (1 - p)) / valid) : null;
   const ci95 = interval === "wilson" ? wilsonInterval(collapsed, valid) : clopperPearsonInterval(collapsed, valid, 0.95);
   const km = kaplanMeier(times, events);
-  const thin = thinCurve(km, 200);
+  const thin = thinCurve(km, kmPoints);
   return {
     trials: n,
     collapsed,

@@ -54,7 +54,7 @@ export function planBlocks(sweep: SweepProblem, cells: Cell[]): BlockTask[] {
 export async function runSweep(sweep: SweepProblem, options: SweepOptions = {}): Promise<SweepResult> {
   const all = enumerateCells(sweep);
   const chosen = options.cellIndices ? options.cellIndices.map((i) => all[i]) : all;
-  const { trials, interval } = sweep;
+  const { trials, interval, kmPoints } = sweep;
   const { steps } = sweep.template;
   const tasks = planBlocks(sweep, chosen);
 
@@ -80,7 +80,7 @@ export async function runSweep(sweep: SweepProblem, options: SweepOptions = {}):
     if (entry.remaining === 0) {
       pending.delete(cell);
       const at = all[cell].at;
-      const result: CellResult = { ...pickAxes(at), ...summariseCell(o, steps, interval) };
+      const result: CellResult = { ...pickAxes(at), ...summariseCell(o, steps, interval, kmPoints) };
       done.set(cell, result);
       options.onCell?.(result, cell);
     }

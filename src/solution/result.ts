@@ -13,7 +13,7 @@ export interface FirstPassageSummary {
   q75: number | null;
   /** mean first-passage time of the trajectories that collapsed (conditional on collapse by T) */
   meanCollapsed: number | null;
-  /** KM survival curve, thinned to at most 200 steps */
+  /** KM survival curve, thinned to at most kmPoints points (200 unless the config says otherwise) */
   km: Pick<KaplanMeier, "t" | "survival" | "lo" | "hi">;
 }
 
