@@ -21,12 +21,14 @@ const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 const LAYERS: readonly (readonly string[])[] = [
   ["stats", "rng"], // numbers: special functions, intervals, survival curves; random streams
   ["model"], // the problem as data, its validation, what a criterion and a schedule mean
-  ["unit", "theory"], // one BN + ReLU batch by hand; the leading-order theory of a step
+  ["unit"], // the math of one BN + ReLU unit: a batch forward and backward by hand
+  ["theory"], // the leading-order theory of a step, math on the model that never simulates
   ["engine"], // the algorithms that run a unit problem (mechanistic, reduced)
   ["layer"], // a BN layer of K units, built on the engine's parts
   ["config"], // raw input: the table of settings, their text forms, the template they describe
   ["solution"], // the result as plain data: its type, JSON, CSV, atomic files, checkpoints, shard files
   ["ensemble"], // the sweep problem, its grid, the pool that runs it, shards and their merge
+  ["cluster"], // the sweep's shards placed on a scheduler: --shard auto, plan's scripts
   ["analysis", "plot"], // readers of a result: scaling fits; vega-lite spec builders
   ["render"], // specs to SVG and PNG
   ["experiments"], // the figure set

@@ -28,16 +28,19 @@ test("the axes are the LIST settings; the grid nests them batch, gamma, beta, we
   assert.deepEqual([...AXES], ["lr", "gamma", "beta", "batch", "weightDecay", "signal"]);
   assert.deepEqual([...AXES], LIST_FIELDS);
   assert.deepEqual([...GRID_ORDER], ["batch", "gamma", "beta", "weightDecay", "signal", "lr"]);
+  assert.deepEqual([...GRID_ORDER].sort(), [...AXES].sort(), "the nesting orders every axis once");
   const sweep = resolveSweep({ lr: "0.1,0.2", batch: "4,8", trials: 1, steps: 1 });
   assert.deepEqual(enumerateCells(sweep).map((c) => [c.at.batch, c.at.lr]), [[4, 0.1], [4, 0.2], [8, 0.1], [8, 0.2]]);
   assert.deepEqual(sweepToCsv({ ...sweep, tool: "bn-collapse", version: "", kind: "sweep", cells: [] }).split(",").slice(0, 6), [...AXES]);
 });
 
-test("each axis lands where the model reads it, and only lr, gamma, beta and batch key the streams", () => {
+test("each axis lands where the model reads it; lr, gamma, beta and batch key the streams", () => {
   const t = resolveSweep({ trials: 1, steps: 1 }).template;
   const p = cellProblem(t, { lr: 0.3, gamma: 2, beta: -1, batch: 8, weightDecay: 0.01, signal: 0.5 });
   assert.deepEqual([p.optimizer.lr, p.gamma0, p.beta0, p.batch, p.optimizer.weightDecay], [0.3, 2, -1, 8, 0.01]);
   assert.ok(p.loss.kind === "noise" && p.loss.signal === 0.5);
+  // every axis, a new one too, must move the cell's problem (cellProblem is written out by hand)
+  for (const axis of AXES) assert.notDeepEqual(cellProblem(t, { [axis]: 3 }), t, `cellProblem ignores ${axis}`);
   const teacher = resolveSweep({ loss: "teacher", trials: 1, steps: 1 }).template;
   assert.deepEqual(cellProblem(teacher, { signal: 0.5 }).loss, teacher.loss, "a teacher loss has no upstream signal to set");
   const at = { lr: 0.3, gamma: 2, beta: -1, batch: 8, weightDecay: 0.01, signal: 0.5 };

@@ -35,49 +35,44 @@ export type Axis = ListField;
 /** The axes in the order a cell and a CSV row show them. */
 export const AXES: readonly Axis[] = LIST_FIELDS;
 
-interface AxisRule {
-  /** the problem with this axis at `value` */
-  put(p: UnitProblem, value: number): UnitProblem;
-  /** place in the grid's nesting: 0 outermost; the highest varies fastest */
-  nest: number;
-  /** part of the key of a cell's random streams */
-  keysStreams: boolean;
+/**
+ * The grid's nesting, outermost first: cell k has batch from its outermost digit and lr from its
+ * last (lr varies fastest). A Record, so that a new axis cannot be left out.
+ */
+const NESTING: Record<Axis, number> = { batch: 0, gamma: 1, beta: 2, weightDecay: 3, signal: 4, lr: 5 };
+
+/** The axes from outermost to fastest: batch, gamma, beta, weightDecay, signal, lr. */
+export const GRID_ORDER: readonly Axis[] = [...AXES].sort((a, b) => NESTING[a] - NESTING[b]);
+
+/**
+ * The problem of one cell (the ensemble's prob_func): the template with the given axis values put in.
+ * The signal is the mean of the noise loss's upstream gradient: a teacher loss has none, and ignores it.
+ */
+export function cellProblem(template: UnitProblem, at: Partial<Record<Axis, number>>): UnitProblem {
+  const loss = template.loss.kind === "noise" && at.signal !== undefined ? { ...template.loss, signal: at.signal } : template.loss;
+  return {
+    ...template,
+    batch: at.batch ?? template.batch,
+    gamma0: at.gamma ?? template.gamma0,
+    beta0: at.beta ?? template.beta0,
+    loss,
+    optimizer: {
+      ...template.optimizer,
+      lr: at.lr ?? template.optimizer.lr,
+      weightDecay: at.weightDecay ?? template.optimizer.weightDecay,
+    },
+  };
 }
 
 /**
- * What each axis is. Streams are keyed by lr, gamma, beta and batch, so a cell draws the same numbers
- * in any grid that contains it; weight decay and signal are left out on purpose, so that cells that
- * differ only there share their random numbers (paired comparisons). The signal is the mean of the
- * noise loss's upstream gradient: a teacher loss has none, and ignores it.
+ * Names a cell's random streams (with the seed and the trajectory index). Streams are keyed by lr,
+ * gamma, beta and batch, so a cell draws the same numbers in any grid that contains it; weight decay
+ * and signal are left out on purpose, so that cells that differ only there share their random
+ * numbers (paired comparisons). With "common", every cell uses the same streams.
  */
-const AXIS_RULES: Record<Axis, AxisRule> = {
-  lr: { nest: 5, keysStreams: true, put: (p, lr) => ({ ...p, optimizer: { ...p.optimizer, lr } }) },
-  gamma: { nest: 1, keysStreams: true, put: (p, gamma0) => ({ ...p, gamma0 }) },
-  beta: { nest: 2, keysStreams: true, put: (p, beta0) => ({ ...p, beta0 }) },
-  batch: { nest: 0, keysStreams: true, put: (p, batch) => ({ ...p, batch }) },
-  weightDecay: { nest: 3, keysStreams: false, put: (p, weightDecay) => ({ ...p, optimizer: { ...p.optimizer, weightDecay } }) },
-  signal: { nest: 4, keysStreams: false, put: (p, signal) => (p.loss.kind === "noise" ? { ...p, loss: { ...p.loss, signal } } : p) },
-};
-
-/** The axes from outermost to fastest: cells are numbered batch, gamma, beta, weightDecay, signal, lr. */
-export const GRID_ORDER: readonly Axis[] = [...AXES].sort((a, b) => AXIS_RULES[a].nest - AXIS_RULES[b].nest);
-
-const STREAM_AXES = AXES.filter((a) => AXIS_RULES[a].keysStreams);
-
-/** The problem of one cell (the ensemble's prob_func): the template with the given axis values put in. */
-export function cellProblem(template: UnitProblem, at: Partial<Record<Axis, number>>): UnitProblem {
-  let p = template;
-  for (const axis of AXES) {
-    const v = at[axis];
-    if (v !== undefined) p = AXIS_RULES[axis].put(p, v);
-  }
-  return p;
-}
-
-/** Names a cell's random streams (with the seed and the trajectory index): "lr=0.1;gamma=1;beta=0;batch=32". */
 export function cellStreamKey(at: Record<Axis, number>, streams: SweepProblem["streams"]): string {
   if (streams === "common") return "common";
-  return STREAM_AXES.map((a) => `${a}=${at[a]}`).join(";");
+  return `lr=${at.lr};gamma=${at.gamma};beta=${at.beta};batch=${at.batch}`;
 }
 
 /**

@@ -22,6 +22,11 @@ const cell = (v: number | null) => (v === null || Number.isNaN(v) ? "" : String(
 /** One row per cell, the axes first; empty fields where a value is undefined (a median never reached). */
 export function sweepToCsv(result: SweepResult): string {
   const header = [...LIST_FIELDS, ...STATISTICS.map(([name]) => name)].join(",");
-  const rows = result.cells.map((c) => [...LIST_FIELDS.map((a) => c[a]), ...STATISTICS.map(([, read]) => read(c))].map(cell).join(","));
+  const rows = result.cells.map((c) => {
+    let row = "";
+    for (const a of LIST_FIELDS) row += `${cell(c[a])},`;
+    for (const [, read] of STATISTICS) row += `${cell(read(c))},`;
+    return row.slice(0, -1);
+  });
   return [header, ...rows].join("\n") + "\n";
 }
