@@ -1,7 +1,10 @@
 import AjvModule from "ajv";
 import { ConfigError } from "../model/errors.ts";
+import { parseNorm, parsePhases } from "../engine/phases-config.ts";
+import { defineProblem, type UnitProblem } from "../model/problem.ts";
 import { DEFAULT_SWEEP, FIELD_NAMES, LIST_FIELDS, SWEEP_CONFIG_SCHEMA, type RawSweepConfig, type SweepConfig } from "./fields.ts";
 import { parseList } from "./lists.ts";
+import { parseActivation, parseCriterion, parseInput, parseLoss, parseNoise, parseOptimizer, parseSchedule } from "./terms.ts";
 
 type AjvClass = typeof import("ajv").default;
 const Ajv: AjvClass = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
@@ -38,4 +41,30 @@ export function resolveConfig(raw: unknown): SweepConfig {
   delete merged.$schema;
   for (const field of LIST_FIELDS) merged[field] = toList(merged[field] as number | number[] | string, field);
   return merged as SweepConfig;
+}
+
+/**
+ * The unit problem a config describes, with each axis at its first value: every text form (noise,
+ * optimiser, criterion, ...) parsed once, here. Later code reads this problem, not the text.
+ */
+export function templateOf(config: SweepConfig): UnitProblem {
+  const noise = parseNoise(config.noise);
+  const opt = parseOptimizer(config.optimizer);
+  return defineProblem({
+    batch: config.batch[0],
+    gamma0: config.gamma[0],
+    beta0: config.beta[0],
+    bnEps: config.bnEps,
+    activation: parseActivation(config.act),
+    input: parseInput(config.input),
+    loss: parseLoss(config.loss, noise, config.signal[0]),
+    steps: config.steps,
+    collapse: parseCriterion(config.collapse),
+    noiseSampling: config.noiseSampling,
+    model: config.model,
+    ...(config.norm !== undefined ? { norm: parseNorm(config.norm) } : {}),
+    ...(config.phases !== undefined ? { phases: parsePhases(config.phases, config.noise, config.loss) } : {}),
+    ...(config.keepOptimizerState !== undefined ? { keepOptimizerState: config.keepOptimizerState } : {}),
+    optimizer: { ...opt, lr: config.lr[0], weightDecay: config.weightDecay[0], schedule: parseSchedule(config.schedule) },
+  });
 }

@@ -1,6 +1,5 @@
 import { LIST_FIELDS, SWEEP_FIELDS, type ListField, type SweepConfig } from "../config/fields.ts";
-import { resolveConfig } from "../config/resolve.ts";
-import { templateOf } from "../config/template.ts";
+import { resolveConfig, templateOf } from "../config/resolve.ts";
 import { tabulateScheduleFactors } from "../engine/schedule.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { UnitProblem } from "../model/problem.ts";
