@@ -13,7 +13,7 @@ import { sweepWarnings } from "../ensemble/warnings.ts";
 import { ConfigError } from "../model/errors.ts";
 import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../solution/checkpoint.ts";
 import { sweepToCsv } from "../solution/csv.ts";
-import { writeFileAtomic } from "../solution/files.ts";
+import { writeOutput } from "../solution/files.ts";
 import { stringifyResults } from "../solution/json.ts";
 import { sweepResult, VERSION, type CellResult } from "../solution/result.ts";
 import { formatShard, shardResult, type ShardId } from "../solution/shard-file.ts";
@@ -196,9 +196,8 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     : inv.format === "csv"
       ? sweepToCsv(sweepResult(inv.spec, ordered))
       : stringifyResults(sweepResult(inv.spec, ordered));
-  if (inv.out === null) process.stdout.write(text);
-  else {
-    writeFileAtomic(inv.out, text);
+  writeOutput(text, inv.out);
+  if (inv.out !== null) {
     removeCheckpoint(checkpointPath(inv.out));
     if (!inv.quiet) process.stderr.write(`sweep: wrote ${inv.out} (${ordered.length} cells)\n`);
   }

@@ -16,3 +16,12 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
     throw e;
   }
 }
+
+/**
+ * A command's result: to stdout, or to the file `out`, written atomically. Every command that writes
+ * a result goes through here, so how output is written (checked, streamed) is decided in one place.
+ */
+export function writeOutput(text: string, out: string | null): void {
+  if (out === null) process.stdout.write(text);
+  else writeFileAtomic(out, text);
+}
