@@ -7,8 +7,8 @@ import { ConfigError } from "../model/errors.ts";
 import { kubernetesPlan } from "../cluster/plan-kubernetes.ts";
 import { slurmPlan } from "../cluster/plan-slurm.ts";
 import { RUN_NAME, type PlanInput } from "../cluster/plan.ts";
-import { writeFileAtomic } from "../solution/files.ts";
-import { checkOutPath, parseSweepInvocation } from "./sweep-command.ts";
+import { checkOutPath, writeFileAtomic } from "../solution/files.ts";
+import { parseSweepInvocation } from "./sweep-command.ts";
 
 export const PLAN_HELP = `bn-collapse plan: a ready job script for a sweep on a cluster, one shard per task.
 

@@ -1,6 +1,5 @@
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { totalmem } from "node:os";
-import { dirname, resolve } from "node:path";
 import { GROUPS, type Group } from "../config/fields.ts";
 import { checkSweepBudget } from "../ensemble/budget.ts";
 import { countCells } from "../ensemble/grid.ts";
@@ -13,7 +12,7 @@ import { sweepWarnings } from "../ensemble/warnings.ts";
 import { ConfigError } from "../model/errors.ts";
 import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../solution/checkpoint.ts";
 import { sweepToCsv } from "../solution/csv.ts";
-import { writeOutput } from "../solution/files.ts";
+import { checkOutPath, writeOutput } from "../solution/files.ts";
 import { stringifyResults } from "../solution/json.ts";
 import { sweepResult, VERSION, type CellResult } from "../solution/result.ts";
 import { formatShard, shardResult, type ShardId } from "../solution/shard-file.ts";
@@ -134,23 +133,6 @@ function checkStepsFit(steps: unknown, workers: number): void {
   const need = (workers + 1) * steps * 8;
   if (need > totalmem() / 2) {
     throw new ConfigError("steps", `${steps} updates need ${(need / 2 ** 30).toFixed(1)} GiB of learning-rate tables (${workers + 1} threads), more than half this machine's memory`);
-  }
-}
-
-/** Refuses an --out that cannot be written, before any work is done. */
-export function checkOutPath(out: string): void {
-  let at = resolve(out);
-  if (existsSync(at) && statSync(at).isDirectory()) throw new ConfigError("--out", `${out} is a directory`);
-  while (!existsSync(at)) {
-    const up = dirname(at);
-    if (up === at) break;
-    at = up;
-  }
-  if (existsSync(at) && !statSync(at).isDirectory() && at !== resolve(out)) throw new ConfigError("--out", `${at} is not a directory`);
-  try {
-    accessSync(existsSync(resolve(out)) ? resolve(out) : at, constants.W_OK);
-  } catch {
-    throw new ConfigError("--out", `cannot write ${out} (no permission)`);
   }
 }
 

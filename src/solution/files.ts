@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ConfigError } from "../model/errors.ts";
 
 /**
  * Writes a file so that readers never see it half-written: the text goes to a temporary name in the
@@ -24,4 +25,21 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
 export function writeOutput(text: string, out: string | null): void {
   if (out === null) process.stdout.write(text);
   else writeFileAtomic(out, text);
+}
+
+/** Refuses an --out that cannot be written, before any work is done. */
+export function checkOutPath(out: string): void {
+  let at = resolve(out);
+  if (existsSync(at) && statSync(at).isDirectory()) throw new ConfigError("--out", `${out} is a directory`);
+  while (!existsSync(at)) {
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (existsSync(at) && !statSync(at).isDirectory() && at !== resolve(out)) throw new ConfigError("--out", `${at} is not a directory`);
+  try {
+    accessSync(existsSync(resolve(out)) ? resolve(out) : at, constants.W_OK);
+  } catch {
+    throw new ConfigError("--out", `cannot write ${out} (no permission)`);
+  }
 }
