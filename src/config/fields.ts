@@ -10,50 +10,50 @@ import { REGIME_SCHEMA_PROPERTIES, type RawPhase } from "../engine/phases-config
  * The order is the order of a resolved config's fields (and so of every output's "config"), and the
  * LIST fields' order is the order of the axis values in each cell and of the CSV columns.
  * An `optional` setting is left out of a resolved config unless given, so that adding one leaves
- * every earlier output byte for byte as it was; `fallback` is what applies when it is absent.
+ * every earlier output byte for byte as it was; its `default` is what applies when it is absent.
  */
 export const SWEEP_FIELDS = {
-  model: choice(["mechanistic", "reduced"], "mechanistic", "Model", "M", [
-    "mechanistic (a fresh batch each step) | reduced (Gaussian",
-    "gradients at r = beta/|gamma|; gauss noise, noise loss, gauss input)",
-  ]),
-  lr: list([0.05, 0.1, 0.2, 0.4], "learning rate"),
-  gamma: list([1], "initial BN scale gamma0 (non-zero)"),
-  beta: list([0], "initial BN shift beta0"),
-  batch: list([32], "mini-batch size B >= 2"),
-  weightDecay: list([0], "L2 weight decay lambda"),
-  signal: list([0], "mean mu_g of the upstream gradient"),
-  // first-passage times are Int32
-  steps: integer(1000, 1, 2147483647, "Run", "T", "updates per trajectory (horizon)"),
-  trials: integer(2000, 1, undefined, "Run", "N", "trajectories per cell"),
+  model: {
+    kind: "choice", values: ["mechanistic", "reduced"], default: "mechanistic", group: "Model", meta: "M",
+    help: ["mechanistic (a fresh batch each step) | reduced (Gaussian", "gradients at r = beta/|gamma|; gauss noise, noise loss, gauss input)"],
+  },
+  lr: { kind: "list", default: [0.05, 0.1, 0.2, 0.4], group: "Grid", meta: "LIST", help: ["learning rate"] },
+  gamma: { kind: "list", default: [1], group: "Grid", meta: "LIST", help: ["initial BN scale gamma0 (non-zero)"] },
+  beta: { kind: "list", default: [0], group: "Grid", meta: "LIST", help: ["initial BN shift beta0"] },
+  batch: { kind: "list", default: [32], group: "Grid", meta: "LIST", help: ["mini-batch size B >= 2"] },
+  weightDecay: { kind: "list", default: [0], group: "Grid", meta: "LIST", help: ["L2 weight decay lambda"] },
+  signal: { kind: "list", default: [0], group: "Grid", meta: "LIST", help: ["mean mu_g of the upstream gradient"] },
+  // at most 2^31 - 1: first-passage times are Int32
+  steps: { kind: "integer", default: 1000, min: 1, max: 2147483647, group: "Run", meta: "T", help: ["updates per trajectory (horizon)"] },
+  trials: { kind: "integer", default: 2000, min: 1, group: "Run", meta: "N", help: ["trajectories per cell"] },
   seed: { kind: "seed", default: 1 as number | string, group: "Run", meta: "S", help: ["master seed (integer or text)"] },
-  collapse: term("ratio:3", "Run", "CRIT", "dead | ratio:C | sparsity:S | gamma:E"),
-  act: term("relu", "Model", "A", "relu | leaky:ALPHA"),
-  noise: term("gauss:1", "Model", "N", "gauss:SIGMA | student:NU[:SIGMA]"),
-  loss: term("noise", "Model", "L", "noise | teacher:GAMMA:BETA:LABELNOISE[:READOUT]"),
-  input: term("gauss", "Model", "I", "gauss | linear:D (learned pre-layer)"),
-  optimizer: term("sgd", "Optimiser", "O", "sgd | momentum:M | adam[:B1:B2] | adamw[:B1:B2]"),
-  schedule: term("constant", "Optimiser", "S", [
-    "constant | step:EVERY:FACTOR | cosine[:MIN] | EXPR in t, T",
-    `(a factor on lr at update t = 0..T-1, e.g. "0.5^floor(t/500)")`,
-  ]),
+  collapse: { kind: "term", default: "ratio:3", group: "Run", meta: "CRIT", help: ["dead | ratio:C | sparsity:S | gamma:E"] },
+  act: { kind: "term", default: "relu", group: "Model", meta: "A", help: ["relu | leaky:ALPHA"] },
+  noise: { kind: "term", default: "gauss:1", group: "Model", meta: "N", help: ["gauss:SIGMA | student:NU[:SIGMA]"] },
+  loss: { kind: "term", default: "noise", group: "Model", meta: "L", help: ["noise | teacher:GAMMA:BETA:LABELNOISE[:READOUT]"] },
+  input: { kind: "term", default: "gauss", group: "Model", meta: "I", help: ["gauss | linear:D (learned pre-layer)"] },
+  optimizer: { kind: "term", default: "sgd", group: "Optimiser", meta: "O", help: ["sgd | momentum:M | adam[:B1:B2] | adamw[:B1:B2]"] },
+  schedule: {
+    kind: "term", default: "constant", group: "Optimiser", meta: "S",
+    help: ["constant | step:EVERY:FACTOR | cosine[:MIN] | EXPR in t, T", `(a factor on lr at update t = 0..T-1, e.g. "0.5^floor(t/500)")`],
+  },
   bnEps: { kind: "number", default: 1e-5, min: 0, group: "Model", meta: "E", help: ["BN epsilon"], shown: "1e-5" },
-  noiseSampling: choice(["exact-sum", "per-sample"], "exact-sum", "Model", "M", "exact-sum | per-sample"),
-  stopAtCollapse: toggle(true, "run-to-horizon", false, "Run", "do not stop trajectories at first passage"),
-  interval: choice(["wilson", "clopper-pearson"], "wilson", "Statistics", "I", "wilson | clopper-pearson (95%)"),
-  streams: choice(["per-cell", "common"], "per-cell", "Statistics", "S", "per-cell | common random numbers"),
+  noiseSampling: { kind: "choice", values: ["exact-sum", "per-sample"], default: "exact-sum", group: "Model", meta: "M", help: ["exact-sum | per-sample"] },
+  stopAtCollapse: { kind: "toggle", default: true, flag: "run-to-horizon", sets: false, group: "Run", help: ["do not stop trajectories at first passage"] },
+  interval: { kind: "choice", values: ["wilson", "clopper-pearson"], default: "wilson", group: "Statistics", meta: "I", help: ["wilson | clopper-pearson (95%)"] },
+  streams: { kind: "choice", values: ["per-cell", "common"], default: "per-cell", group: "Statistics", meta: "S", help: ["per-cell | common random numbers"] },
   norm: {
     kind: "term", default: "bn", optional: true, schema: REGIME_SCHEMA_PROPERTIES.norm, group: "Model", meta: "N",
     help: ["bn | psbn[:MARGIN[:PATIENCE]] (post-shifted BN, a", "reconstruction: docs/psbn.md) | rshift (r is the learned shift)"],
   },
   phases: {
     kind: "phases", default: [] as RawPhase[] | string, optional: true, group: "Model", meta: "JSON", shown: "",
-    help: [
-      `phases run before the main one, e.g. '[{"steps":1000,"lr":0.05,`,
-      `"optimizer":"sgd","loss":"teacher:0.3:-0.6:0.5"}]' (docs/regimes.md)`,
-    ],
+    help: [`phases run before the main one, e.g. '[{"steps":1000,"lr":0.05,`, `"optimizer":"sgd","loss":"teacher:0.3:-0.6:0.5"}]' (docs/regimes.md)`],
   },
-  keepOptimizerState: { ...toggle(false, "keep-optimizer-state", true, "Model", "carry momentum/Adam state across phase boundaries (default: reset)"), optional: true },
+  keepOptimizerState: {
+    kind: "toggle", default: false, flag: "keep-optimizer-state", sets: true, optional: true, group: "Model",
+    help: ["carry momentum/Adam state across phase boundaries (default: reset)"],
+  },
   kmPoints: {
     kind: "integer", default: 200, min: 2, max: 1_000_000, optional: true, group: "Statistics", meta: "N",
     help: ["Kaplan-Meier curve points per cell", "(evenly thinned; fit's median band reads them)"],
@@ -130,7 +130,7 @@ export const DEFAULT_SWEEP = Object.fromEntries(
     const d = SWEEP_FIELDS[k].default;
     return [k, Array.isArray(d) ? d.slice() : d];
   }),
-) as { [K in RequiredName]: ResolvedValue<Fields[K]> };
+) as unknown as { [K in RequiredName]: ResolvedValue<Fields[K]> };
 
 export function isOptional(name: FieldName): boolean {
   return (SWEEP_FIELDS[name] as FieldBase).optional === true;
@@ -176,26 +176,3 @@ export const SWEEP_CONFIG_SCHEMA = {
     ...Object.fromEntries(FIELD_NAMES.map((k) => [k, schemaOf(SWEEP_FIELDS[k])])),
   } as Record<"$schema" | FieldName, object>,
 };
-
-// The builders keep each entry on one line where it fits; `const` keeps the literal types the
-// mapped types above read (a choice's values, a toggle's flag).
-
-function list(d: readonly number[], help: string) {
-  return { kind: "list", default: d, group: "Grid", meta: "LIST", help: [help] } as const;
-}
-
-function integer(d: number, min: number, max: number | undefined, group: Group, meta: string, help: string) {
-  return { kind: "integer", default: d, min, max, group, meta, help: [help] } as const;
-}
-
-function term(d: string, group: Group, meta: string, help: string | readonly string[]) {
-  return { kind: "term", default: d, group, meta, help: typeof help === "string" ? [help] : help } as const;
-}
-
-function choice<const V extends readonly string[]>(values: V, d: V[number], group: Group, meta: string, help: string | readonly string[]) {
-  return { kind: "choice", values, default: d, group, meta, help: typeof help === "string" ? [help] : help } as const;
-}
-
-function toggle(d: boolean, flag: string, sets: boolean, group: Group, help: string) {
-  return { kind: "toggle", default: d, flag, sets, group, help: [help] } as const;
-}
