@@ -99,7 +99,7 @@ test("no import runs up a layer or sideways between folders of one layer", () =>
       const la = layerOf.get(a), lb = layerOf.get(b);
       return a !== b && la !== undefined && lb !== undefined && lb >= la;
     })
-    .map((e) => `${show(e)} (layer ${layerOf.get(folderOf(e.from))} imports layer ${layerOf.get(folderOf(e.to))})`);
+    .map((e) => `${show(e)} (layer ${layerOf.get(folderOf(e.from))! + 1} imports layer ${layerOf.get(folderOf(e.to))! + 1}, counted from 1 as in the README)`);
   assert.deepEqual(wrong, [], `imports against the layers ${order}:\n  ${wrong.join("\n  ")}`);
 });
 
