@@ -5,7 +5,8 @@
  *  - every folder has a declared layer (LAYERS below, the same order as the README's "Where things live");
  *  - an import goes to the same folder or to a folder of a lower layer, never up and never sideways
  *    to another folder of the same layer;
- *  - no files import each other in a loop, inside a folder or across folders.
+ *  - no files import each other in a loop at run time (folders cannot, by the rule above; inside a
+ *    folder an `import type` is erased when the code runs, so a loop through one is left to review).
  * A file's URL handed to a worker thread or a child process (`new URL("./worker.ts", import.meta.url)`)
  * is not an import: the other side runs in its own module graph. Nor is a JSON file read as data.
  */
@@ -29,9 +30,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["solution"], // the result as plain data: its type, JSON, CSV, atomic files, checkpoints, shard files
   ["ensemble"], // the sweep problem, its grid, the pool that runs it, shards and their merge
   ["cluster"], // the sweep's shards placed on a scheduler: --shard auto, plan's scripts
-  ["analysis", "plot"], // readers of a result: scaling fits; vega-lite spec builders
+  ["analysis", "plot", "digits"], // readers of a result: scaling fits; vega-lite spec builders; the digits MLP against the unit
   ["render"], // specs to SVG and PNG
-  ["experiments"], // the figure set
+  ["experiments", "scan"], // the figure set; scan, BN layers of a trained network read from safetensors
   ["bench"], // the benchmark
   ["cli"], // the command line
   ["index.ts"], // the public API
@@ -45,17 +46,23 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+interface Import {
+  path: string;
+  /** `import type` / `export type`: erased at run time */
+  typeOnly: boolean;
+}
+
 /** The relative module paths a file imports (npm packages and node: modules are not in the graph). */
-function importsOf(text: string): string[] {
+function importsOf(text: string): Import[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  const found: string[] = [];
+  const found: Import[] = [];
   const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[^;"'`]*?\bfrom\s*["']([^"']+)["']/g, // import x from, export { y } from
-    /\bimport\s*["']([^"']+)["']/g, // import "./side-effect.ts"
-    /\bimport\(\s*["']([^"']+)["']\s*\)/g, // import("./lazy.ts")
+    /\b(?:import|export)\s+(type\s+)?[^;"'`]*?\bfrom\s*["']([^"']+)["']/g, // import x from, export { y } from
+    /\bimport\s*()["']([^"']+)["']/g, // import "./side-effect.ts"
+    /\bimport\(\s*()["']([^"']+)["']\s*\)/g, // import("./lazy.ts")
   ];
-  for (const re of patterns) for (const m of code.matchAll(re)) found.push(m[1]);
-  return found.filter((p) => p.startsWith("."));
+  for (const re of patterns) for (const m of code.matchAll(re)) found.push({ path: m[2], typeOnly: (m[1] ?? "") !== "" });
+  return found.filter((i) => i.path.startsWith("."));
 }
 
 /** A file's folder under src/, or the file's own name when it sits in src/ itself. */
@@ -64,17 +71,18 @@ const folderOf = (file: string) => relative(SRC, file).split("/")[0];
 interface Edge {
   from: string;
   to: string;
+  typeOnly: boolean;
 }
 
 function importGraph(): { files: string[]; edges: Edge[] } {
   const files = sourceFiles(SRC);
   const edges: Edge[] = [];
   for (const file of files) {
-    for (const spec of importsOf(readFileSync(file, "utf8"))) {
+    for (const { path: spec, typeOnly } of importsOf(readFileSync(file, "utf8"))) {
       const to = resolve(dirname(file), spec);
       if (spec.endsWith(".json")) continue; // data (package.json), not a module of the graph
       assert.ok(files.includes(to), `${relative(SRC, file)} imports ${spec}, which is not a source file of src/`);
-      edges.push({ from: file, to });
+      edges.push({ from: file, to, typeOnly });
     }
   }
   return { files, edges };
@@ -103,26 +111,37 @@ test("no import runs up a layer or sideways between folders of one layer", () =>
   assert.deepEqual(wrong, [], `imports against the layers ${order}:\n  ${wrong.join("\n  ")}`);
 });
 
-test("no files import each other in a loop", () => {
-  const { files, edges } = importGraph();
-  const next = new Map<string, string[]>(files.map((f) => [f, []]));
-  for (const e of edges) next.get(e.from)!.push(e.to);
-  // depth-first search; a grey file met again closes a loop, which is reported as its files in order
+/** The loops of a graph (node -> the nodes it imports), each as its nodes in order, found by depth-first search. */
+function loopsOf(nodes: readonly string[], next: ReadonlyMap<string, readonly string[]>): string[][] {
   const state = new Map<string, "grey" | "black">();
-  const loops: string[] = [];
+  const loops: string[][] = [];
   const path: string[] = [];
   const visit = (f: string) => {
     state.set(f, "grey");
     path.push(f);
-    for (const g of next.get(f)!) {
-      if (state.get(g) === "grey") loops.push([...path.slice(path.indexOf(g)), g].map((x) => `src/${relative(SRC, x)}`).join(" -> "));
+    for (const g of next.get(f) ?? []) {
+      if (state.get(g) === "grey") loops.push([...path.slice(path.indexOf(g)), g]); // a grey node met again closes a loop
       else if (!state.has(g)) visit(g);
     }
     path.pop();
     state.set(f, "black");
   };
-  for (const f of files) if (!state.has(f)) visit(f);
+  for (const f of nodes) if (!state.has(f)) visit(f);
+  return loops;
+}
+
+test("no files import each other in a loop at run time", () => {
+  const { files, edges } = importGraph();
+  const next = new Map<string, string[]>(files.map((f) => [f, []]));
+  for (const e of edges) if (!e.typeOnly) next.get(e.from)!.push(e.to);
+  const loops = loopsOf(files, next).map((l) => l.map((x) => `src/${relative(SRC, x)}`).join(" -> "));
   assert.deepEqual(loops, [], `import loops:\n  ${loops.join("\n  ")}`);
+});
+
+test("the loop finder finds a loop, and none in a graph without one", () => {
+  const graph = (pairs: string) => new Map<string, string[]>(Object.entries(Object.fromEntries(pairs.split(" ").map((p) => [p[0], p.slice(1).split("")]))));
+  assert.deepEqual(loopsOf(["a", "b", "c", "d"], graph("ab bc cd db")), [["b", "c", "d", "b"]]);
+  assert.deepEqual(loopsOf(["a", "b", "c", "d"], graph("abc bd cd d")), []);
 });
 
 test("the import reader sees every form of import", () => {
@@ -135,8 +154,10 @@ test("the import reader sees every form of import", () => {
     `import "./side.ts";`,
     `const g = await import("./lazy.ts");`,
     `import x from "npm-package";`,
+    `export type { G } from "./types.ts";`,
     `// import { no } from "./commented.ts";`,
     `/* import { no } from "./block.ts"; */`,
   ].join("\n");
-  assert.deepEqual(importsOf(text).sort(), ["../b/b.ts", "./a.ts", "./c.ts", "./d.ts", "./e.ts", "./lazy.ts", "./side.ts"]);
+  const found = importsOf(text).map((i) => `${i.path}${i.typeOnly ? " (type)" : ""}`).sort();
+  assert.deepEqual(found, ["../b/b.ts (type)", "./a.ts", "./c.ts", "./d.ts", "./e.ts", "./lazy.ts", "./side.ts", "./types.ts (type)"]);
 });
