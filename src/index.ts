@@ -9,12 +9,13 @@
  *   `simulatePaths` ((gamma, beta) paths for plots).
  * - A grid: `resolveSweep(config)` makes the sweep problem (`cellProblem` gives one cell's unit
  *   problem), `runSweep(problem)` runs it; `sweep(config)` does both. The result is plain data.
- *   Worker threads stay in a pool between runs; idle ones never keep a process alive.
+ *   Worker threads stay in a pool between runs; idle ones never keep a process alive, and
+ *   `closeWorkerPool` stops them.
  * - Its scaling analysis: `fitSweep(result)`, the exponents in lr and gamma of four estimators with
  *   intervals and verdicts (`summaryTable`, `localEntry` print them), and `collapseTest`, the data
  *   collapse onto tau (docs/scaling-analysis.md).
  * - The leading-order theory: `perStepTheory`, `tau`, `predictCollapse` (docs/theory.md).
- * - Figures: spec builders (typed data in, vega-lite spec out) and `renderSvg`.
+ * - Figures: spec builders (typed data in, vega-lite spec out), `renderSvg` and `svgToPng`.
  */
 export { defineProblem } from "./model/problem.ts";
 export type { Activation, Criterion, Input, Loss, Noise, Norm, Optimizer, OptimizerKind, Phase, Schedule, UnitProblem } from "./model/problem.ts";
@@ -25,6 +26,7 @@ export type { TrajectoryOutcomes } from "./engine/trajectory.ts";
 
 export type { RawSweepConfig, SweepConfig } from "./config/fields.ts";
 export { cellProblem, resolveSweep, type Axis, type SweepProblem } from "./ensemble/problem.ts";
+export { closeWorkerPool } from "./ensemble/pool.ts";
 export { runSweep, type Progress, type SweepOptions } from "./ensemble/sweep.ts";
 export { VERSION, type CellResult, type CellStatistics, type FirstPassageSummary, type StopCounts, type SweepResult } from "./solution/result.ts";
 
@@ -60,6 +62,7 @@ export {
   type VariantPoint,
 } from "./plot/index.ts";
 export { renderSvg } from "./render/svg.ts";
+export { svgToPng } from "./render/png.ts";
 
 import type { RawSweepConfig } from "./config/fields.ts";
 import { resolveSweep } from "./ensemble/problem.ts";
