@@ -13,9 +13,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
-import { runSweep, type CellResult } from "../src/ensemble/sweep.ts";
+import { runSweep } from "../src/ensemble/sweep.ts";
+import type { CellResult } from "../src/solution/result.ts";
 import { defineProblem } from "../src/model/problem.ts";
 
 type Model = "mechanistic" | "reduced";

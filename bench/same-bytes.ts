@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { boundaryEstimate, driftEstimate } from "../src/analysis/one-step.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { simulatePaths, simulateTrajectories } from "../src/engine/simulate.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { simulateLayer } from "../src/layer/layer.ts";

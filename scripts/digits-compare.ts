@@ -13,12 +13,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "../src/cli/args.ts";
-import { writeFileAtomic } from "../src/cli/files.ts";
+import { writeFileAtomic } from "../src/solution/files.ts";
 import { integerFlag } from "../src/cli/flag-values.ts";
 import { digitsCells, type CellLayer, type DigitsCell } from "../src/digits/cells.ts";
 import { predictLayer, type LayerPrediction } from "../src/digits/predict.ts";
 import { parseDigitsTable } from "../src/digits/runs.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 import { measuredVsPredictedSpec, type MeasuredPredictedPoint } from "../src/plot/measured-vs-predicted.ts";
 import { writeFigure } from "../src/render/figure-files.ts";
 import { rowsToCsv } from "../src/render/csv.ts";

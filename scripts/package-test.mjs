@@ -105,10 +105,10 @@ try {
   // (a) a plain Node ES module
   step("(a) the library from a Node ES module");
   // a sweep, and a figure drawn to SVG and PNG (the font and the rasteriser's WebAssembly are read at run time)
-  const userScript = `import { sweep, renderSvg, svgToPng, FONT, VERSION, closeWorkerPool } from ${JSON.stringify("LIB")};
+  const userScript = `import { sweep, renderSvg, svgToPng, VERSION, closeWorkerPool } from ${JSON.stringify("LIB")};
 const result = await sweep(${JSON.stringify({ ...config, seed: 5 })}, { workers: 2 });
 await closeWorkerPool();
-const svg = await renderSvg({ config: { font: FONT }, data: { values: result.cells }, mark: "point",
+const svg = await renderSvg({ config: { font: "DejaVu Sans" }, data: { values: result.cells }, mark: "point",
   encoding: { x: { field: "lr", type: "quantitative" }, y: { field: "p", type: "quantitative" } } });
 const png = await svgToPng(svg);
 process.stdout.write(JSON.stringify({ VERSION, result, svg, png: Array.from(png.subarray(0, 8)), pngBytes: png.length }));

@@ -1,89 +1,78 @@
 /**
- * bn-collapse: the library behind the CLI, for scripts and notebooks (Node via tsx, Deno 2).
+ * bn-collapse: the library behind the CLI, for scripts and notebooks (Node via tsx, Deno 2). What a
+ * notebook needs is here; everything else is a deep import of its own file (the README's "Where
+ * things live" says which folder holds what).
  *
- * - A problem is data: `defineProblem({...})` (src/model/problem.ts, conventions in MODEL.md).
- * - One batch by hand: `bnReluForward`, `bnReluBackward`, `linearForward`, `linearBackward`.
+ * - A problem is data: `defineProblem({...})` (src/model/problem.ts; the model: docs/model.md).
+ * - One batch by hand: `bnReluForward`, `bnReluBackward`.
  * - Trajectories of one problem: `simulateTrajectories` (outcomes in typed arrays) and
  *   `simulatePaths` ((gamma, beta) paths for plots).
- * - A grid: `resolveSweep(config)` then `runSweep(spec)`; the result is plain data. Worker threads
- *   stay in a pool between runs (idle ones never keep a process alive; `closeWorkerPool` stops them).
- * - Its scaling analysis: `fitSweep(result)`: exponents in lr and gamma of four estimators with
- *   intervals and verdicts, and the data-collapse test (docs/scaling-analysis.md).
- * - The theory (docs/theory.md): `perStepTheory`, `tau`; the diffusion predictor `predictCollapse` (checked:
- *   `predictCollapseChecked`); the finite-step predictor `solveFiniteStep`; their scopes; `theoryCells`.
- * - Figures: spec builders (typed data in, vega-lite spec out), `renderSvg`, `svgToPng`, `reproduce`.
- * - A BN layer of K units: `simulateLayer`, `summariseLayer` (docs/layer.md).
+ * - A grid: `resolveSweep(config)` makes the sweep problem (`cellProblem` gives one cell's unit
+ *   problem), `runSweep(problem)` runs it; `sweep(config)` does both. The result is plain data.
+ *   Worker threads stay in a pool between runs; idle ones never keep a process alive, and
+ *   `closeWorkerPool` stops them.
+ * - Its scaling analysis: `fitSweep(result)`, the exponents in lr and gamma of four estimators with
+ *   intervals and verdicts (`summaryTable`, `localEntry` print them), and `collapseTest`, the data
+ *   collapse onto tau (docs/scaling-analysis.md).
+ * - The theory (docs/theory.md): `perStepTheory`, `tau`; the diffusion predictor `predictCollapse`
+ *   (with its convergence check: `predictCollapseChecked`); the finite-step predictor `solveFiniteStep`;
+ *   both for every cell of a grid, each with its scope: `theoryCells`.
+ * - Figures: spec builders (typed data in, vega-lite spec out), `renderSvg` and `svgToPng`.
  */
-export * from "./model/problem.ts";
+export { defineProblem } from "./model/problem.ts";
+export type { Activation, Criterion, Input, Loss, Noise, Norm, Optimizer, OptimizerKind, Phase, Schedule, UnitProblem } from "./model/problem.ts";
 export { ConfigError } from "./model/errors.ts";
-export { validateProblem } from "./model/validate.ts";
-export * from "./unit/bn-relu.ts";
-export { simulateTrajectories, simulatePaths, type SimulateOptions, type TrajectoryPath } from "./engine/simulate.ts";
-export { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, STOP_REASONS, type TrajectoryOutcomes } from "./engine/trajectory.ts";
-export { ratioOf, meetsCriterion, criterionTest, formatCriterion } from "./model/criteria.ts";
-export { tabulateLearningRate } from "./model/schedule.ts";
-// remedies and training phases: docs/psbn.md, docs/regimes.md
-export { teacherExcessLoss } from "./unit/teacher-loss.ts";
-export { parseNorm, parsePhases, type RawPhase } from "./config/phases-config.ts";
+export { bnReluBackward, bnReluForward } from "./unit/bn-relu.ts";
+export { simulatePaths, simulateTrajectories, type SimulateOptions, type TrajectoryPath } from "./engine/simulate.ts";
+export type { TrajectoryOutcomes } from "./engine/trajectory.ts";
+
+export type { RawSweepConfig, SweepConfig } from "./config/fields.ts";
+export { cellProblem, resolveSweep, type Axis, type SweepProblem } from "./ensemble/problem.ts";
+export { closeWorkerPool } from "./ensemble/pool.ts";
+export { runSweep, type Progress, type SweepOptions } from "./ensemble/sweep.ts";
+export { VERSION, type CellResult, type CellStatistics, type FirstPassageSummary, type StopCounts, type SweepResult } from "./solution/result.ts";
+
 export {
-  resolveSweep,
-  cellProblem,
-  DEFAULT_SWEEP,
-  SWEEP_CONFIG_SCHEMA,
-  AXES,
-  type RawSweepConfig,
-  type SweepSpec,
-  type Axis,
-} from "./config/sweep-config.ts";
-export { parseList } from "./config/lists.ts";
-export {
-  parseActivation,
-  parseCriterion,
-  parseInput,
-  parseLoss,
-  parseNoise,
-  parseOptimizer,
-  parseSchedule,
-} from "./config/terms.ts";
-export { enumerateCells, type Cell } from "./ensemble/grid.ts";
-export { closeWorkerPool, defaultWorkerCount } from "./ensemble/pool.ts";
-export { runSweep, sweepResult, VERSION, type SweepResult, type CellResult, type SweepOptions, type Progress } from "./ensemble/sweep.ts";
-export { summariseCell, type CellStatistics, type FirstPassageSummary, type StopCounts } from "./ensemble/summary.ts";
-export { parseShard, shardCellIndices, shardResult, type ShardId, type ShardResult } from "./ensemble/shard.ts";
-export { mergeShards, type ShardInput } from "./ensemble/shard-merge.ts";
-export { wilsonInterval, clopperPearsonInterval } from "./stats/binomial.ts";
-export { kaplanMeier, survivalQuantile, type KaplanMeier } from "./stats/survival.ts";
-export { normalCdf, normalPdf, normalQuantile } from "./stats/special.ts";
-export { stringifyResults } from "./io/json.ts";
-export { sweepToCsv } from "./io/csv.ts";
-export { gradientMoments, writeGradientMoments, type GradientMoments } from "./theory/gradient-moments.ts";
-export { finiteBatchMoments, writeFiniteBatchMoments, activeMoments } from "./theory/finite-batch-moments.ts";
-export { perStepTheory, perStepNextOrder, type PerStep, type PerStepInput } from "./theory/per-step.ts";
-export { tau, stepsForTau, scaleSetting, type ScaleSetting } from "./theory/scaling.ts";
-export { predictCollapse, type PredictorInput, type Prediction } from "./theory/predictor.ts";
-export type { MomentsKind } from "./theory/moments-choice.ts";
+  collapseTest,
+  fitSweep,
+  localEntry,
+  summaryTable,
+  type CollapseCell,
+  type CollapseTest,
+  type ExponentFit,
+  type FitOptions,
+  type FitReport,
+} from "./analysis/index.ts";
+export { perStepTheory, type PerStep, type PerStepInput } from "./theory/per-step.ts";
+export { tau } from "./theory/scaling.ts";
+export { predictCollapse, type Prediction, type PredictorInput } from "./theory/predictor.ts";
 export { predictCollapseChecked, type CheckedPrediction } from "./theory/checked-prediction.ts";
-export { eventualHitProbability } from "./theory/scale-function.ts";
 export { solveFiniteStep, type FiniteStepProblem, type FiniteStepSolution } from "./theory/finite-step/finite-step-predictor.ts";
-export { diffusionScope, finiteStepScope } from "./theory/predictor-scope.ts";
-export { theoryCells, type TheoryCell } from "./theory/cell-predictions.ts";
-export * from "./analysis/index.ts";
-export { chiSquareSf, regularizedGammaP, regularizedGammaQ } from "./stats/gamma.ts";
-// figures: spec builders (typed data in, vega-lite spec out), headless rendering, the figure set
-export * from "./plot/index.ts";
+export { theoryCells, type TheoryCell, type TheoryOptions } from "./theory/cell-predictions.ts";
+export type { MomentsKind } from "./theory/moments-choice.ts";
+
+export {
+  comparisonSpec,
+  driftSpec,
+  exponentsSpec,
+  probabilityPoints,
+  probabilityVsLrSpec,
+  probabilityVsTauSpec,
+  trajectoriesSpec,
+  variantPoints,
+  type DriftPoint,
+  type ExponentEstimate,
+  type ProbabilityPoint,
+  type TauPoint,
+  type VariantPoint,
+} from "./plot/index.ts";
 export { renderSvg } from "./render/svg.ts";
 export { svgToPng } from "./render/png.ts";
-export { writeFigure, type Figure } from "./render/figure-files.ts";
-export { EXPERIMENTS } from "./experiments/set.ts";
-export { reproduce, type ReproduceOptions } from "./experiments/run.ts";
-export { exponentRows } from "./experiments/exponent-rows.ts";
-// a BN layer of K units with a learned readout (docs/layer.md)
-export { defineLayer, DEFAULT_LAYER, type LayerConfig } from "./model/layer.ts";
-export { simulateLayer, type LayerOutcomes, type SimulateLayerOptions } from "./layer/layer.ts";
-export { summariseLayer, singleUnitPrediction, mixturePrediction, type LayerSummary, type LayerPoint, type SingleUnitPrediction, type MixturePrediction } from "./layer/summary.ts";
 
-import { resolveSweep, type RawSweepConfig } from "./config/sweep-config.ts";
-import { runSweep, type SweepOptions, type SweepResult } from "./ensemble/sweep.ts";
+import type { RawSweepConfig } from "./config/fields.ts";
+import { resolveSweep } from "./ensemble/problem.ts";
+import { runSweep, type SweepOptions } from "./ensemble/sweep.ts";
+import type { SweepResult } from "./solution/result.ts";
 
 /** Resolves a config (same fields as the CLI's --config file) and runs it. */
 export function sweep(config: RawSweepConfig = {}, options: SweepOptions = {}): Promise<SweepResult> {

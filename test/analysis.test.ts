@@ -13,7 +13,7 @@ import { defineProblem } from "../src/model/problem.ts";
 import { perStepNextOrder, perStepTheory } from "../src/theory/per-step.ts";
 import { normalPdf } from "../src/stats/special.ts";
 import { mulberry32 } from "./mulberry32.ts";
-import type { CellResult } from "../src/ensemble/sweep.ts";
+import type { CellResult } from "../src/solution/result.ts";
 
 const uniform = mulberry32;
 

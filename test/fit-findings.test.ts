@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseReproduceInvocation } from "../src/cli/reproduce-command.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { collectFindings, findingsMarkdown } from "../src/experiments/findings.ts";
 import type { Experiment } from "../src/experiments/types.ts";
@@ -38,10 +38,10 @@ test("findings of a comparison and a drift figure: verdicts by the rules, local 
     ...[0.05, 0.1, 0.2, 0.4].map((lr) => ({ axis: "lr" as const, lr, gamma: 1, drift: 0.01 * lr * lr, lo: 0.01 * lr * lr * (1 - 0.0196), hi: 0.01 * lr * lr * (1 + 0.0196) })),
     ...[0.5, 1, 2, 4].map((g) => ({ axis: "gamma" as const, lr: 0.2, gamma: g, drift: 1e-3 / (g * g + g ** 4), lo: (1e-3 / (g * g + g ** 4)) * 0.99, hi: (1e-3 / (g * g + g ** 4)) * 1.01 })),
   ];
-  const spec = resolveSweep({ lr: 0.2, gamma: 1, batch: 32, steps: 1 }).config;
+  const { config: spec, template } = resolveSweep({ lr: 0.2, gamma: 1, batch: 32, steps: 1 });
   const findings = collectFindings([
     { exp: exp("optimisers", "comparison"), number: 8, measured: [{ kind: "sweep", label: "SGD", result: sgd }, { kind: "sweep", label: "momentum", result: momentum }], derived: {} },
-    { exp: exp("drift", "drift"), number: 6, measured: [{ kind: "drift", label: "drift", spec, points: drift }], derived: {} },
+    { exp: exp("drift", "drift"), number: 6, measured: [{ kind: "drift", label: "drift", spec, template, points: drift }], derived: {} },
   ]);
   assert.equal(findings.length, 4);
   const [lr, gamma] = findings.filter((f) => f.estimator.includes("drift"));

@@ -11,14 +11,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCommand, main } from "../src/cli/main.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { fitSweep, type FitReport } from "../src/analysis/fit-sweep.ts";
 import { parseSweepResult } from "../src/analysis/load.ts";
 import { fmt } from "../src/analysis/regime.ts";
 import { summaryCells } from "../src/analysis/text.ts";
 import type { LineFit, PooledFit } from "../src/analysis/scaling.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 import { ConfigError } from "../src/model/errors.ts";
 
 /** Runs the CLI in this process, capturing stdout. */

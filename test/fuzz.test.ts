@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { runCliInProcess, type CliOutcome } from "./run-cli.ts";
 import { parseSweepInvocation } from "../src/cli/sweep-command.ts";
-import { digestOf } from "../src/ensemble/checkpoint-digest.ts";
+import { digestOf } from "../src/solution/digest.ts";
 import { countCells } from "../src/ensemble/grid.ts";
 
 const SEED = 20240817;

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { ConfigError } from "../src/model/errors.ts";
 import { DEFAULT_OPTIMIZER, defineProblem, type OptimizerKind, type UnitProblem } from "../src/model/problem.ts";
 

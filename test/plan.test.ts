@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { planText } from "../src/cli/plan-command.ts";
 import { parseSweepInvocation } from "../src/cli/sweep-command.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { toYaml, type Yaml } from "../src/cluster/yaml.ts";
 import { DOC, planBlocks } from "../scripts/cluster-doc.ts";
 import { runCliInProcess } from "./run-cli.ts";

@@ -1,5 +1,5 @@
 // Run by test/pool.test.ts: a sweep on 2 workers, then nothing. The process must exit by itself.
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { workerPoolSize } from "../src/ensemble/pool.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 

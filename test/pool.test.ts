@@ -6,11 +6,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { resolveSweep, type RawSweepConfig } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
+import type { RawSweepConfig } from "../src/config/fields.ts";
 import type { BlockTask } from "../src/ensemble/block.ts";
 import { closeWorkerPool, defaultWorkerCount, runBlocks, workerPoolSize } from "../src/ensemble/pool.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 
 const base: RawSweepConfig = { lr: [0.2, 0.4], gamma: [1], batch: [8], steps: 100, trials: 300, seed: 11, collapse: "dead" };
 

@@ -5,12 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { parseSweepInvocation } from "../src/cli/sweep-command.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { STOP_NON_FINITE, type TrajectoryOutcomes } from "../src/engine/trajectory.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 import { ConfigError } from "../src/model/errors.ts";
 import { defineProblem, type UnitProblem } from "../src/model/problem.ts";
 import { validateProblem } from "../src/model/validate.ts";

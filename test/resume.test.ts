@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCliInProcess } from "./run-cli.ts";
-import { checkpointPath, checkpointWriter } from "../src/ensemble/checkpoint.ts";
-import { resolveSweep } from "../src/config/sweep-config.ts";
-import { VERSION } from "../src/ensemble/sweep.ts";
+import { checkpointPath, checkpointWriter } from "../src/solution/checkpoint.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
+import { VERSION } from "../src/solution/result.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "bn-collapse.mjs");

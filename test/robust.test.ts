@@ -5,12 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveSweep, type RawSweepConfig } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
+import type { RawSweepConfig } from "../src/config/fields.ts";
 import { defineProblem } from "../src/model/problem.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
-import { runSweep, type CellResult, type SweepResult } from "../src/ensemble/sweep.ts";
-import { stringifyResults } from "../src/io/json.ts";
-import { sweepToCsv } from "../src/io/csv.ts";
+import { runSweep } from "../src/ensemble/sweep.ts";
+import type { CellResult, SweepResult } from "../src/solution/result.ts";
+import { stringifyResults } from "../src/solution/json.ts";
+import { sweepToCsv } from "../src/solution/csv.ts";
 
 // First in the file, so that the process's peak memory is this test's.
 test("a very long run with few trajectories keeps memory bounded (nothing of size steps x trajectories)", async () => {

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCliInProcess } from "./run-cli.ts";
-import { digestOf } from "../src/ensemble/checkpoint-digest.ts";
-import { parseShard, shardCellIndices } from "../src/ensemble/shard.ts";
+import { digestOf } from "../src/solution/digest.ts";
+import { parseShard, shardCellIndices } from "../src/ensemble/shards.ts";
 
 const runCli = runCliInProcess;
 

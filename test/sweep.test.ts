@@ -1,10 +1,10 @@
 /** The ensemble layer: results independent of workers, cell order and grid splitting. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveSweep } from "../src/config/sweep-config.ts";
+import { resolveSweep } from "../src/ensemble/problem.ts";
 import { enumerateCells } from "../src/ensemble/grid.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
-import { stringifyResults } from "../src/io/json.ts";
+import { stringifyResults } from "../src/solution/json.ts";
 
 const base = { lr: "0.1,0.3", gamma: "0.5,1", beta: [0], batch: "4,16", steps: 200, trials: 300, collapse: "ratio:1.5", seed: 7 };
 

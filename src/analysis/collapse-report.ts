@@ -1,4 +1,4 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 import type { UnitProblem } from "../model/problem.ts";
 import { collapseTest, type CollapseCell, type CollapseTest } from "./collapse.ts";
 import { fmt } from "./regime.ts";

@@ -1,4 +1,4 @@
-import type { Axis } from "../config/sweep-config.ts";
+import type { Axis } from "../ensemble/problem.ts";
 import type { FamilyKind, Observation } from "./families.ts";
 
 export type EstimatorId = "probability" | "median" | "drift" | "boundary";

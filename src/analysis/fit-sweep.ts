@@ -1,5 +1,5 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
-import { VERSION } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
+import { VERSION } from "../solution/result.ts";
 import { ConfigError } from "../model/errors.ts";
 import { collapseReport, type CollapseReport } from "./collapse-report.ts";
 import { ESTIMATORS, type CellEstimate, type EstimatorInfo } from "./estimate.ts";
@@ -10,7 +10,7 @@ import { probabilityEstimate } from "./probability.ts";
 import { fmt, regimeOf, type Regime } from "./regime.ts";
 import { MULTIPLICITY, pooledLine, scalingLines, type LineFit, type PooledFit } from "./scaling.ts";
 import { summaryRows, type SummaryRow } from "./summary.ts";
-import { cellProblem } from "../config/sweep-config.ts";
+import { cellProblem } from "../ensemble/problem.ts";
 
 export interface FitOptions {
   /** one-step runs per cell for the drift and boundary estimators */

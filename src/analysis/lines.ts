@@ -1,10 +1,10 @@
-import { AXES, type Axis } from "../config/sweep-config.ts";
+import { GRID_ORDER, type Axis } from "../ensemble/problem.ts";
 
 export type ScalingAxis = "lr" | "gamma";
 
 /** The grid coordinates of a cell (or anything carrying them). */
 export function axesOf(cell: Record<Axis, number>): Record<Axis, number> {
-  return Object.fromEntries(AXES.map((a) => [a, cell[a]])) as Record<Axis, number>;
+  return Object.fromEntries(GRID_ORDER.map((a) => [a, cell[a]])) as Record<Axis, number>;
 }
 
 /** Cells that share every coordinate but `axis`: one line of the grid along that axis. */
@@ -20,7 +20,7 @@ export interface Line<T> {
 export function linesAlong<T extends { at: Record<Axis, number> }>(items: readonly T[], axis: ScalingAxis): Line<T>[] {
   const groups = new Map<string, Line<T>>();
   for (const item of items) {
-    const key = AXES.filter((a) => a !== axis).map((a) => `${a}=${item.at[a]}`).join(";");
+    const key = GRID_ORDER.filter((a) => a !== axis).map((a) => `${a}=${item.at[a]}`).join(";");
     let line = groups.get(key);
     if (!line) groups.set(key, (line = { axis, fixed: item.at, items: [] }));
     line.items.push(item);
@@ -32,5 +32,5 @@ export function linesAlong<T extends { at: Record<Axis, number> }>(items: readon
 
 /** Distinct values of each axis among the cells, ascending. */
 export function axisValues(cells: readonly Record<Axis, number>[]): Record<Axis, number[]> {
-  return Object.fromEntries(AXES.map((a) => [a, [...new Set(cells.map((c) => c[a]))].sort((x, y) => x - y)])) as Record<Axis, number[]>;
+  return Object.fromEntries(GRID_ORDER.map((a) => [a, [...new Set(cells.map((c) => c[a]))].sort((x, y) => x - y)])) as Record<Axis, number[]>;
 }

@@ -1,4 +1,4 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 import { ConfigError } from "../model/errors.ts";
 
 const CELL_NUMBERS = ["lr", "gamma", "beta", "batch", "weightDecay", "signal", "trials", "collapsed", "nonFinite"] as const;

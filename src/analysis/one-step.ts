@@ -1,4 +1,4 @@
-import { cellProblem, type Axis } from "../config/sweep-config.ts";
+import { cellProblem, type Axis } from "../ensemble/problem.ts";
 import { criterionTest, ON_RATIO } from "../model/criteria.ts";
 import { simulateTrajectories } from "../engine/simulate.ts";
 import { STOP_NON_FINITE } from "../engine/trajectory.ts";

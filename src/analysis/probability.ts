@@ -1,4 +1,4 @@
-import type { CellResult } from "../ensemble/sweep.ts";
+import type { CellResult } from "../solution/result.ts";
 import { axesOf } from "./lines.ts";
 import { excludedEstimate, type CellEstimate } from "./estimate.ts";
 

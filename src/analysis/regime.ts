@@ -1,5 +1,5 @@
-import type { Axis } from "../config/sweep-config.ts";
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { Axis } from "../ensemble/problem.ts";
+import type { SweepResult } from "../solution/result.ts";
 import type { ScalingAxis } from "./lines.ts";
 
 /** The setting a verdict applies to, as stated in the sweep's config. */

@@ -1,4 +1,4 @@
-import type { Axis } from "../config/sweep-config.ts";
+import type { Axis } from "../ensemble/problem.ts";
 import { observationOf, type CellEstimate, type EstimatorInfo } from "./estimate.ts";
 import { fitExponent, type ExponentFit } from "./exponent-fit.ts";
 import type { Observation } from "./families.ts";

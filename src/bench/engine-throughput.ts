@@ -1,4 +1,4 @@
-import { resolveSweep } from "../config/sweep-config.ts";
+import { resolveSweep } from "../ensemble/problem.ts";
 import type { BlockTask } from "../ensemble/block.ts";
 import { closeWorkerPool, runBlocks } from "../ensemble/pool.ts";
 import { runSweep } from "../ensemble/sweep.ts";

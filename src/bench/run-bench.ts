@@ -1,5 +1,5 @@
 import { defaultWorkerCount } from "../ensemble/pool.ts";
-import { VERSION } from "../ensemble/sweep.ts";
+import { VERSION } from "../solution/result.ts";
 import { measureEngine, measureWorkerStartup, type EngineRuns } from "./engine-throughput.ts";
 import { loadAverage, machineFacts, type MachineFacts } from "./machine.ts";
 import { runCReference, runNumpyReference, type ReferenceRuns } from "./references.ts";

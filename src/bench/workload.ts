@@ -1,4 +1,4 @@
-import type { RawSweepConfig } from "../config/sweep-config.ts";
+import type { RawSweepConfig } from "../config/fields.ts";
 
 /**
  * The fixed workload `bn-collapse bench` times: one cell (lr 0.2, gamma 1, beta 0, B 32, plain SGD,

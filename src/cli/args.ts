@@ -1,9 +1,23 @@
 import { ConfigError } from "../model/errors.ts";
 
-/** A command's flags: the kebab-case name and whether it takes a value. */
+/**
+ * A command's flag: its kebab-case name, whether it takes a value, and what --help says of it. A
+ * command's flags are one table of these, so the parser, the help and a message naming the flags all
+ * read the same list.
+ */
 export interface FlagSpec {
   name: string;
   value: boolean;
+  /** the placeholder of the value in --help ("LIST", "N") */
+  meta?: string;
+  /** the lines of --help after the flag */
+  help?: readonly string[];
+  /** the default, shown in brackets in --help */
+  shown?: string;
+  /** the values it accepts, where they are a fixed set */
+  values?: readonly string[];
+  /** other forms of its value, each with its own rows in --help (`--shard auto` beside `--shard i/n`) */
+  forms?: readonly { meta: string; help: readonly string[] }[];
 }
 
 export interface ParsedArgs {
@@ -46,3 +60,23 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
 
 export const kebab = (field: string) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The --help rows of some flags: the flag and its placeholder, then its lines from column 25, the
+ * default in brackets after the first line (at column 64 where it fits).
+ */
+export function helpRows(specs: readonly FlagSpec[]): string {
+  const rows: string[] = [];
+  const add = (name: string, meta: string | undefined, help: readonly string[], shown?: string) => {
+    const [first = "", ...rest] = help;
+    const head = `  --${name}${meta ? ` ${meta}` : ""}`;
+    let line = (head.length < 25 ? head.padEnd(25) : `${head} `) + first;
+    if (shown) line = `${line.length <= 62 ? line.padEnd(64) : `${line}  `}[${shown}]`;
+    rows.push(line, ...rest.map((r) => " ".repeat(25) + r));
+  };
+  for (const s of specs) {
+    add(s.name, s.meta, s.help ?? [], s.shown);
+    for (const f of s.forms ?? []) add(s.name, f.meta, f.help);
+  }
+  return rows.map((r) => `${r}\n`).join("");
+}

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep } from "../analysis/fit-sweep.ts";
 import { parseSweepResult } from "../analysis/load.ts";
 import { fitReportText } from "../analysis/text.ts";
-import { stringifyResults } from "../io/json.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
 import { choiceFlag, numberFlag } from "./flag-values.ts";

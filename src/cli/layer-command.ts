@@ -1,12 +1,12 @@
 import { parseList, parseNumber } from "../config/lists.ts";
-import { VERSION } from "../ensemble/sweep.ts";
-import { stringifyResults } from "../io/json.ts";
+import { VERSION } from "../solution/result.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { DEFAULT_LAYER, type LayerConfig } from "../model/layer.ts";
 import { layerRows, layerRowsCsv } from "../layer/rows.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs } from "./args.ts";
 import { choiceFlag, integerFlag } from "./flag-values.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeOutput } from "../solution/files.ts";
 
 export const LAYER_HELP = `bn-collapse layer: a BN layer of K units against the single-unit prediction (docs/layer.md).
 
@@ -88,6 +88,5 @@ export async function layerCommand(argv: string[]): Promise<void> {
     inv.format === "csv"
       ? layerRowsCsv(rows)
       : stringifyResults({ tool: "bn-collapse", version: VERSION, kind: "layer", seed: inv.seed, config: { ...DEFAULT_LAYER, ...inv.config, lr: inv.lr, layers: inv.layers, singleTrials: inv.singleTrials }, rows });
-  if (inv.out === null) process.stdout.write(text);
-  else writeFileAtomic(inv.out, text);
+  writeOutput(text, inv.out);
 }

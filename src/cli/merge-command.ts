@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { mergeShards, type ShardInput } from "../ensemble/shard-merge.ts";
-import { sweepToCsv } from "../io/csv.ts";
-import { stringifyResults } from "../io/json.ts";
+import { mergeShards } from "../ensemble/shards.ts";
+import type { ShardInput } from "../solution/shard-file.ts";
+import { sweepToCsv } from "../solution/csv.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
 import { choiceFlag } from "./flag-values.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeOutput } from "../solution/files.ts";
 
 export const MERGE_HELP = `bn-collapse merge: combine the shard files of one sweep into its result, exactly as a single
 machine would have written it (the same bytes).
@@ -41,11 +42,8 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   const inputs: ShardInput[] = positional.map((name) => ({ name, text: readShardFile(name) }));
   const result = mergeShards(inputs);
   const text = format === "csv" ? sweepToCsv(result) : stringifyResults(result);
-  if (typeof out !== "string") process.stdout.write(text);
-  else {
-    writeFileAtomic(out, text);
-    if (!flags.has("quiet")) process.stderr.write(`merge: wrote ${out} (${result.cells.length} cells from ${inputs.length} shards)\n`);
-  }
+  writeOutput(text, typeof out === "string" ? out : null);
+  if (typeof out === "string" && !flags.has("quiet")) process.stderr.write(`merge: wrote ${out} (${result.cells.length} cells from ${inputs.length} shards)\n`);
 }
 
 function readShardFile(path: string): string {

@@ -1,14 +1,14 @@
-import { digestOf } from "../ensemble/checkpoint-digest.ts";
+import { digestOf } from "../solution/digest.ts";
 import { countCells } from "../ensemble/grid.ts";
-import { MAX_SHARDS } from "../ensemble/shard.ts";
-import { VERSION } from "../ensemble/sweep.ts";
-import { stringifyResults } from "../io/json.ts";
+import { MAX_SHARDS } from "../ensemble/shards.ts";
+import { VERSION } from "../solution/result.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { kubernetesPlan } from "../cluster/plan-kubernetes.ts";
 import { slurmPlan } from "../cluster/plan-slurm.ts";
 import { RUN_NAME, type PlanInput } from "../cluster/plan.ts";
-import { writeFileAtomic } from "./files.ts";
-import { checkOutPath, parseSweepInvocation } from "./sweep-command.ts";
+import { checkOutPath, writeFileAtomic } from "../solution/files.ts";
+import { parseSweepInvocation } from "./sweep-command.ts";
 
 export const PLAN_HELP = `bn-collapse plan: a ready job script for a sweep on a cluster, one shard per task.
 

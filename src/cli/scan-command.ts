@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseCriterion } from "../config/terms.ts";
 import { VERSION } from "../version.ts";
-import { stringifyResults } from "../io/json.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { Criterion } from "../model/problem.ts";
 import { ratioDistributionSpec } from "../plot/ratio-distribution.ts";
@@ -12,7 +12,7 @@ import { findBnLayers } from "../scan/bn-layers.ts";
 import { scanCsv, scanJson, scanReport, scanText } from "../scan/report.ts";
 import { readSafetensors } from "../scan/safetensors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 import { choiceFlag, integerFlag, numberFlag } from "./flag-values.ts";
 
 export const DEFAULT_SCAN_CRITERIA = "dead,gamma:0.001,ratio:3,sparsity:0.99";

@@ -1,104 +1,77 @@
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { totalmem } from "node:os";
-import { dirname, resolve } from "node:path";
-import { resolveSweep, type SweepSpec } from "../config/sweep-config.ts";
-import { parseNumber } from "../config/lists.ts";
-import { sweepWarnings } from "../config/warnings.ts";
+import { GROUPS, type Group } from "../config/fields.ts";
 import { checkSweepBudget } from "../ensemble/budget.ts";
-import { defaultWorkerCount } from "../ensemble/pool.ts";
-import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../ensemble/checkpoint.ts";
 import { countCells } from "../ensemble/grid.ts";
-import { formatShard, shardCellIndices, shardResult, type ShardId } from "../ensemble/shard.ts";
+import { defaultWorkerCount } from "../ensemble/pool.ts";
+import { resolveSweep, type SweepProblem } from "../ensemble/problem.ts";
+import { shardCellIndices } from "../ensemble/shards.ts";
 import { chooseShard, takeShardsField } from "../cluster/shard-option.ts";
-import { runSweep, sweepResult, VERSION, type CellResult, type Progress } from "../ensemble/sweep.ts";
-import { sweepToCsv } from "../io/csv.ts";
-import { stringifyResults } from "../io/json.ts";
+import { runSweep, type Progress } from "../ensemble/sweep.ts";
+import { sweepWarnings } from "../ensemble/warnings.ts";
 import { ConfigError } from "../model/errors.ts";
-import { camel, kebab, parseArgs, type FlagSpec } from "./args.ts";
+import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../solution/checkpoint.ts";
+import { sweepToCsv } from "../solution/csv.ts";
+import { checkOutPath, writeOutput } from "../solution/files.ts";
+import { stringifyResults } from "../solution/json.ts";
+import { sweepResult, VERSION, type CellResult } from "../solution/result.ts";
+import { formatShard, shardResult, type ShardId } from "../solution/shard-file.ts";
+import { helpRows, kebab, parseArgs, type FlagSpec } from "./args.ts";
 import { choiceFlag, integerFlag } from "./flag-values.ts";
-import { writeFileAtomic } from "./files.ts";
 import { createProgressReporter } from "./progress.ts";
+import { applySettingFlags, SETTING_FLAGS } from "./setting-flags.ts";
 
+/** The flags of the run itself, not of what it computes (those are SETTING_FLAGS). */
+const RUN_FLAGS: FlagSpec[] = [
+  { name: "config", value: true, meta: "FILE", help: ["JSON config with the same fields in camelCase; flags override it"] },
+  { name: "workers", value: true, meta: "K", help: ["worker threads"], shown: "all cores" },
+  { name: "format", value: true, meta: "F", help: ["json | csv"], shown: "json", values: ["json", "csv"] },
+  {
+    name: "out", value: true, meta: "FILE",
+    help: ["write there (atomically) instead of stdout; completed cells are", "kept in FILE.checkpoint.jsonl, so rerunning a killed sweep resumes it"],
+  },
+  {
+    name: "shard", value: true, meta: "i/n",
+    help: ["run only the cells k with k % n = i-1 (1-based i) and write a shard", `file (JSON) for "bn-collapse merge"`],
+    forms: [
+      {
+        meta: "auto",
+        help: ["take i/n from a scheduler's array task: Slurm (SLURM_ARRAY_TASK_*), a", "Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or AWS Batch (docs/cluster.md)"],
+      },
+    ],
+  },
+  {
+    name: "shards", value: true, meta: "N",
+    help: ["with --shard auto: the number of shards (needed on Kubernetes; checked", "against the scheduler's count elsewhere)"],
+  },
+  { name: "quiet", value: false, help: ["no progress on stderr"] },
+  { name: "help", value: false },
+];
+
+const SWEEP_FLAGS: FlagSpec[] = [...SETTING_FLAGS, ...RUN_FLAGS];
+
+const GROUP_TITLES: Record<Group, string> = {
+  Grid: "Grid (LIST = a,b,c | a:b:n linear | a:b:nlog log-spaced):",
+  Run: "Run:",
+  Model: "Model (docs/model.md):",
+  Optimiser: "Optimiser:",
+  Statistics: "Statistics and output:",
+};
+
+/** `sweep --help`: every setting by group from the table of settings, then the run's own flags. */
 export const SWEEP_HELP = `bn-collapse sweep: Monte Carlo collapse probability of a BN+ReLU unit under noisy SGD,
 for every cell of a grid lr x gamma x beta x batch (x weight-decay x signal).
 
 Usage: bn-collapse sweep [flags]        (every flag is optional; defaults in brackets)
 
-Grid (LIST = a,b,c | a:b:n linear | a:b:nlog log-spaced):
-  --lr LIST              learning rate                          [0.05,0.1,0.2,0.4]
-  --gamma LIST           initial BN scale gamma0 (non-zero)     [1]
-  --beta LIST            initial BN shift beta0                 [0]
-  --batch LIST           mini-batch size B >= 2                 [32]
-  --weight-decay LIST    L2 weight decay lambda                 [0]
-  --signal LIST          mean mu_g of the upstream gradient     [0]
-Run:
-  --steps T              updates per trajectory (horizon)       [1000]
-  --trials N             trajectories per cell                  [2000]
-  --seed S               master seed (integer or text)          [1]
-  --collapse CRIT        dead | ratio:C | sparsity:S | gamma:E  [ratio:3]
-  --run-to-horizon       do not stop trajectories at first passage
-Model (conventions: MODEL.md):
-  --model M              mechanistic (a fresh batch each step) | reduced (Gaussian  [mechanistic]
-                         gradients at r = beta/|gamma|; gauss noise, noise loss, gauss input)
-  --act A                relu | leaky:ALPHA                     [relu]
-  --noise N              gauss:SIGMA | student:NU[:SIGMA]       [gauss:1]
-  --loss L               noise | teacher:GAMMA:BETA:LABELNOISE[:READOUT]  [noise]
-  --input I              gauss | linear:D (learned pre-layer)   [gauss]
-  --noise-sampling M     exact-sum | per-sample                 [exact-sum]
-  --bn-eps E             BN epsilon                             [1e-5]
-  --norm N               bn | psbn[:MARGIN[:PATIENCE]] (post-shifted BN, a       [bn]
-                         reconstruction: docs/psbn.md) | rshift (r is the learned shift)
-  --phases JSON          phases run before the main one, e.g. '[{"steps":1000,"lr":0.05,
-                         "optimizer":"sgd","loss":"teacher:0.3:-0.6:0.5"}]' (docs/regimes.md)
-  --keep-optimizer-state carry momentum/Adam state across phase boundaries (default: reset)
-Optimiser:
-  --optimizer O          sgd | momentum:M | adam[:B1:B2] | adamw[:B1:B2]  [sgd]
-  --schedule S           constant | step:EVERY:FACTOR | cosine[:MIN] | EXPR in t, T  [constant]
-                         (a factor on lr at update t = 0..T-1, e.g. "0.5^floor(t/500)")
-Statistics and output:
-  --interval I           wilson | clopper-pearson (95%)         [wilson]
-  --streams S            per-cell | common random numbers       [per-cell]
-  --config FILE          JSON config with the same fields in camelCase; flags override it
-  --workers K            worker threads                         [all cores]
-  --format F             json | csv                             [json]
-  --out FILE             write there (atomically) instead of stdout; completed cells are
-                         kept in FILE.checkpoint.jsonl, so rerunning a killed sweep resumes it
-  --shard i/n            run only the cells k with k % n = i-1 (1-based i) and write a shard
-                         file (JSON) for "bn-collapse merge"
-  --shard auto           take i/n from a scheduler's array task: Slurm (SLURM_ARRAY_TASK_*), a
-                         Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or AWS Batch (docs/cluster.md)
-  --shards N             with --shard auto: the number of shards (needed on Kubernetes; checked
-                         against the scheduler's count elsewhere)
-  --quiet                no progress on stderr
-
+${GROUPS.map((g) => `${GROUP_TITLES[g]}\n${helpRows(SETTING_FLAGS.filter((f) => f.group === g))}`).join("")}${helpRows(RUN_FLAGS.filter((f) => f.help))}
 Example:
   bn-collapse sweep --lr 0.2 --gamma 1 --beta 0 --batch 32 --steps 1000 --trials 4000 \\
     --collapse ratio:3 --seed 1 --format json
 `;
 
-const CONFIG_FIELDS = [
-  "model", "lr", "gamma", "beta", "batch", "weight-decay", "signal", "steps", "trials", "seed",
-  "collapse", "act", "noise", "loss", "input", "optimizer", "schedule", "bn-eps", "noise-sampling",
-  "interval", "streams", "norm", "phases",
-];
-const NUMERIC_FIELDS = new Set(["steps", "trials", "bn-eps"]);
-
-const SWEEP_FLAGS: FlagSpec[] = [
-  ...CONFIG_FIELDS.map((name) => ({ name, value: true })),
-  { name: "config", value: true },
-  { name: "workers", value: true },
-  { name: "format", value: true },
-  { name: "out", value: true },
-  { name: "shard", value: true },
-  { name: "shards", value: true },
-  { name: "run-to-horizon", value: false },
-  { name: "keep-optimizer-state", value: false },
-  { name: "quiet", value: false },
-  { name: "help", value: false },
-];
-
 export interface SweepInvocation {
-  spec: SweepSpec;
+  spec: SweepProblem;
   workers: number;
   format: "json" | "csv";
   out: string | null;
@@ -120,27 +93,19 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
   const shardsInConfig = typeof configPath === "string" ? takeShardsField(raw, configPath) : null;
   const fromFile = new Set(Object.keys(raw));
 
-  for (const name of CONFIG_FIELDS) {
-    const v = flags.get(name);
-    if (typeof v !== "string") continue;
-    if (NUMERIC_FIELDS.has(name)) raw[camel(name)] = parseNumber(v, `--${name}`);
-    else if (name === "seed") raw.seed = /^-?\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v;
-    else raw[camel(name)] = v;
-  }
-  if (flags.has("run-to-horizon")) raw.stopAtCollapse = false;
-  if (flags.has("keep-optimizer-state")) raw.keepOptimizerState = true;
+  applySettingFlags(flags, raw);
 
   const workers = integerFlag(flags, "workers", defaultWorkerCount(), 1, 256);
 
   // the flags that cost nothing to check go first: resolving a config tabulates its schedule
-  const format = choiceFlag(flags, "format", ["json", "csv"], "json");
+  const format = choiceFlag(flags, "format", ["json", "csv"] as const, "json");
   const out = flags.get("out");
   if (typeof out === "string") checkOutPath(out);
   const shardFlag = (name: string) => flags.get(name) as string | undefined; // both take a value
   const { shard, source: shardSource } = chooseShard(shardFlag("shard"), shardFlag("shards"), shardsInConfig, process.env);
   if (shard !== null && format === "csv") throw new ConfigError("--format", "a shard is written as JSON for bn-collapse merge; choose csv when merging");
 
-  let spec: SweepSpec;
+  let spec: SweepProblem;
   try {
     checkStepsFit(raw.steps, workers);
     spec = resolveSweep(raw);
@@ -171,23 +136,6 @@ function checkStepsFit(steps: unknown, workers: number): void {
   }
 }
 
-/** Refuses an --out that cannot be written, before any work is done. */
-export function checkOutPath(out: string): void {
-  let at = resolve(out);
-  if (existsSync(at) && statSync(at).isDirectory()) throw new ConfigError("--out", `${out} is a directory`);
-  while (!existsSync(at)) {
-    const up = dirname(at);
-    if (up === at) break;
-    at = up;
-  }
-  if (existsSync(at) && !statSync(at).isDirectory() && at !== resolve(out)) throw new ConfigError("--out", `${at} is not a directory`);
-  try {
-    accessSync(existsSync(resolve(out)) ? resolve(out) : at, constants.W_OK);
-  } catch {
-    throw new ConfigError("--out", `cannot write ${out} (no permission)`);
-  }
-}
-
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {
@@ -208,7 +156,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 /** Restates a config field as the flag the user typed, or as the config file's field. */
 function renameField(e: ConfigError, flags: Map<string, string | true>, fromFile: Set<string>, configPath: string): ConfigError {
   const message = e.message.slice(e.field.length + 2);
-  const flag = kebab(e.field);
+  const flag = SETTING_FLAGS.find((f) => f.field === e.field)?.name ?? kebab(e.field);
   if (!flags.has(flag) && fromFile.has(e.field)) return new ConfigError(`${configPath}: field "${e.field}"`, message);
   if (e.field === "config") return new ConfigError(configPath ? `--config ${configPath}` : "config", message);
   return new ConfigError(`--${flag}`, message);
@@ -230,9 +178,8 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     : inv.format === "csv"
       ? sweepToCsv(sweepResult(inv.spec, ordered))
       : stringifyResults(sweepResult(inv.spec, ordered));
-  if (inv.out === null) process.stdout.write(text);
-  else {
-    writeFileAtomic(inv.out, text);
+  writeOutput(text, inv.out);
+  if (inv.out !== null) {
     removeCheckpoint(checkpointPath(inv.out));
     if (!inv.quiet) process.stderr.write(`sweep: wrote ${inv.out} (${ordered.length} cells)\n`);
   }

@@ -1,9 +1,9 @@
 import { enumerateCells } from "../ensemble/grid.ts";
-import { VERSION } from "../ensemble/sweep.ts";
-import { stringifyResults } from "../io/json.ts";
+import { VERSION } from "../solution/result.ts";
+import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { theoryCells, type TheoryCell, type TheoryOptions } from "../theory/cell-predictions.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 import { parseSweepInvocation } from "./sweep-command.ts";
 
 /** This command's own flags, one entry each (the sweep's flags are parsed by the sweep's parser). */

@@ -1,5 +1,6 @@
 import { ConfigError } from "../model/errors.ts";
-import { MAX_SHARDS, type ShardId } from "../ensemble/shard.ts";
+import { MAX_SHARDS } from "../ensemble/shards.ts";
+import type { ShardId } from "../solution/shard-file.ts";
 
 /**
  * `--shard auto`: which shard i/n this process is, read from the environment a scheduler gives each

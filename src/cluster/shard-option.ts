@@ -1,5 +1,6 @@
 import { ConfigError } from "../model/errors.ts";
-import { MAX_SHARDS, parseShard, type ShardId } from "../ensemble/shard.ts";
+import { MAX_SHARDS, parseShard } from "../ensemble/shards.ts";
+import type { ShardId } from "../solution/shard-file.ts";
 import { shardFromEnvironment, type DeclaredCount, type Environment } from "./shard-env.ts";
 
 /** What --shard (i/n or auto) and --shards N come to: the shard to run, and for auto how it was found. */

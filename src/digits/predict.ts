@@ -8,7 +8,8 @@
  * Every group runs on its own seed, so that the groups' estimates are independent and the
  * mixture's SE is sqrt(sum w^2 se^2).
  */
-import { sweep } from "../index.ts";
+import { resolveSweep } from "../ensemble/problem.ts";
+import { runSweep } from "../ensemble/sweep.ts";
 import { EARLY_STEPS, type CellLayer, type DigitsCell } from "./cells.ts";
 
 export interface Prediction {
@@ -52,11 +53,11 @@ export async function predictLayer(cell: DigitsCell, layer: CellLayer, options: 
 }
 
 async function unitP(cell: DigitsCell, sigma: number, trials: number, seed: string, workers?: number): Promise<Prediction> {
-  const result = await sweep(
-    {
+  const result = await runSweep(
+    resolveSweep({
       lr: [cell.lr], gamma: [1], beta: [0], batch: [cell.batch], weightDecay: [cell.weightDecay],
       steps: cell.steps, trials, seed, collapse: "dead", optimizer: cell.optimizer, noise: `gauss:${sigma}`,
-    },
+    }),
     { workers },
   );
   const c = result.cells[0];

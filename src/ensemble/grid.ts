@@ -1,5 +1,5 @@
-import { AXES, cellProblem, type Axis, type SweepSpec } from "../config/sweep-config.ts";
 import type { UnitProblem } from "../model/problem.ts";
+import { cellProblem, GRID_ORDER, type Axis, type SweepProblem } from "./problem.ts";
 import { cellStreams } from "../rng/keys.ts";
 
 /** One point of a sweep's grid. */
@@ -11,24 +11,24 @@ export interface Cell {
   streamKey: string;
 }
 
-export function countCells(spec: SweepSpec): number {
-  return AXES.reduce((n, a) => n * spec.config[a].length, 1);
+export function countCells(sweep: Pick<SweepProblem, "axes">): number {
+  return GRID_ORDER.reduce((n, a) => n * sweep.axes[a].length, 1);
 }
 
-/** The cells in a fixed order: batch, gamma, beta, weightDecay, signal, lr (lr varies fastest). */
-export function enumerateCells(spec: SweepSpec): Cell[] {
-  const lists = AXES.map((a) => spec.config[a]);
-  const total = countCells(spec);
+/** The cells in grid order: batch outermost, then gamma, beta, weightDecay, signal; lr varies fastest. */
+export function enumerateCells(sweep: SweepProblem): Cell[] {
+  const lists = GRID_ORDER.map((a) => sweep.axes[a]);
+  const total = countCells(sweep);
   const cells: Cell[] = [];
   for (let index = 0; index < total; index++) {
     let rest = index;
     const at = {} as Record<Axis, number>;
-    for (let k = AXES.length - 1; k >= 0; k--) {
+    for (let k = GRID_ORDER.length - 1; k >= 0; k--) {
       const list = lists[k];
-      at[AXES[k]] = list[rest % list.length];
+      at[GRID_ORDER[k]] = list[rest % list.length];
       rest = Math.floor(rest / list.length);
     }
-    cells.push({ index, at, problem: cellProblem(spec.template, at), streamKey: cellStreams(at, spec.config.streams) });
+    cells.push({ index, at, problem: cellProblem(sweep.template, at), streamKey: cellStreams(at, sweep.streams) });
   }
   return cells;
 }

@@ -1,53 +1,14 @@
 import { STOP_COLLAPSED, STOP_HORIZON, STOP_NON_FINITE, type TrajectoryOutcomes } from "../engine/trajectory.ts";
 import { clopperPearsonInterval, wilsonInterval } from "../stats/binomial.ts";
-import { kaplanMeier, survivalQuantile, thinCurve, type KaplanMeier } from "../stats/survival.ts";
-
-export interface FirstPassageSummary {
-  /** Kaplan-Meier median of the first-passage time; null when S(T) > 1/2 */
-  median: number | null;
-  q25: number | null;
-  q75: number | null;
-  /** mean first-passage time of the trajectories that collapsed (conditional on collapse by T) */
-  meanCollapsed: number | null;
-  /** KM survival curve, thinned to at most 200 steps */
-  km: Pick<KaplanMeier, "t" | "survival" | "lo" | "hi">;
-}
-
-/**
- * Why each trajectory of a cell stopped; the three counts add up to `trials`. `collapsed` here counts
- * runs stopped at their first passage, so with --run-to-horizon collapsed runs are under `horizon`.
- */
-export interface StopCounts {
-  horizon: number;
-  collapsed: number;
-  nonFinite: number;
-}
-
-export interface CellStatistics {
-  trials: number;
-  /** trajectories whose first passage came by T */
-  collapsed: number;
-  /** trajectories that produced NaN or an infinity before any first passage */
-  nonFinite: number;
-  /**
-   * collapsed / (trials - nonFinite): non-finite runs are in neither count, see the README. null when
-   * every trajectory went non-finite: there is then no estimate, and ci95 is [0, 1].
-   */
-  p: number | null;
-  /** binomial standard error of p; null with p */
-  se: number | null;
-  ci95: [number, number];
-  firstPassage: FirstPassageSummary;
-  /** mean updates executed per trajectory (work done) */
-  meanSteps: number;
-  stops: StopCounts;
-}
+import { kaplanMeier, survivalQuantile, thinCurve } from "../stats/survival.ts";
+import { SWEEP_FIELDS } from "../config/fields.ts";
+import type { CellStatistics, StopCounts } from "../solution/result.ts";
 
 /**
  * Statistics of one cell from its trajectories. Collapse by T is a binomial count; the first-passage
  * time is right-censored at T (or where a run went non-finite) and summarised by Kaplan-Meier.
  */
-export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "wilson" | "clopper-pearson"): CellStatistics {
+export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "wilson" | "clopper-pearson", kmPoints: number = SWEEP_FIELDS.kmPoints.default): CellStatistics {
   const n = o.firstPassage.length;
   let collapsed = 0, nonFinite = 0, sumFirst = 0, work = 0;
   const stops: StopCounts = { horizon: 0, collapsed: 0, nonFinite: 0 };
@@ -76,7 +37,7 @@ export function summariseCell(o: TrajectoryOutcomes, steps: number, interval: "w
   const se = p !== null ? Math.sqrt((p * (1 - p)) / valid) : null;
   const ci95 = interval === "wilson" ? wilsonInterval(collapsed, valid) : clopperPearsonInterval(collapsed, valid, 0.95);
   const km = kaplanMeier(times, events);
-  const thin = thinCurve(km, 200);
+  const thin = thinCurve(km, kmPoints);
   return {
     trials: n,
     collapsed,

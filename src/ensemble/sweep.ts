@@ -1,24 +1,10 @@
-import type { Axis, SweepSpec } from "../config/sweep-config.ts";
 import { allocateOutcomes, type TrajectoryOutcomes } from "../engine/trajectory.ts";
 import type { BlockTask } from "./block.ts";
 import { enumerateCells, type Cell } from "./grid.ts";
+import { AXES, type Axis, type SweepProblem } from "./problem.ts";
 import { defaultWorkerCount, runBlocks } from "./pool.ts";
-import { summariseCell, type CellStatistics } from "./summary.ts";
-import { VERSION } from "../version.ts";
-
-export type CellResult = Record<Axis, number> & CellStatistics;
-
-/** A sweep's result: plain data that analysis, plots and files read. */
-export interface SweepResult {
-  tool: "bn-collapse";
-  version: string;
-  kind: "sweep";
-  seed: string | number;
-  config: SweepSpec["config"];
-  /** the resolved problem of the first cell, for reference (axes vary per cell) */
-  template: SweepSpec["template"];
-  cells: CellResult[];
-}
+import { sweepResult, type CellResult, type SweepResult } from "../solution/result.ts";
+import { summariseCell } from "./summary.ts";
 
 export interface Progress {
   cellsDone: number;
@@ -38,16 +24,14 @@ export interface SweepOptions {
   onCell?: (cell: CellResult, index: number) => void;
 }
 
-export { VERSION };
-
 /** Trajectories per block: about 5e6 sample-steps, so blocks take ~0.1-0.3 s and balance well. */
 export function blockSize(steps: number, batch: number, trials: number): number {
   // at least 16 blocks per cell, so that even a one-cell sweep keeps every core busy to the end
   return Math.max(1, Math.min(Math.ceil(trials / 16), Math.floor(5e6 / (steps * batch))));
 }
 
-export function planBlocks(spec: SweepSpec, cells: Cell[]): BlockTask[] {
-  const { trials, seed, stopAtCollapse } = spec.config;
+export function planBlocks(sweep: SweepProblem, cells: Cell[]): BlockTask[] {
+  const { trials, seed, stopAtCollapse } = sweep;
   const tasks: BlockTask[] = [];
   for (const cell of cells) {
     const size = blockSize(cell.problem.steps, cell.problem.batch, trials);
@@ -67,11 +51,12 @@ export function planBlocks(spec: SweepSpec, cells: Cell[]): BlockTask[] {
 }
 
 /** Runs every cell of the sweep (or the chosen ones) and returns their statistics in cell order. */
-export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
-  const all = enumerateCells(spec);
+export async function runSweep(sweep: SweepProblem, options: SweepOptions = {}): Promise<SweepResult> {
+  const all = enumerateCells(sweep);
   const chosen = options.cellIndices ? options.cellIndices.map((i) => all[i]) : all;
-  const { trials, steps, interval } = spec.config;
-  const tasks = planBlocks(spec, chosen);
+  const { trials, interval, kmPoints } = sweep;
+  const { steps } = sweep.template;
+  const tasks = planBlocks(sweep, chosen);
 
   const pending = new Map<number, { outcomes: TrajectoryOutcomes; remaining: number }>();
   const done = new Map<number, CellResult>();
@@ -95,7 +80,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     if (entry.remaining === 0) {
       pending.delete(cell);
       const at = all[cell].at;
-      const result: CellResult = { ...pickAxes(at), ...summariseCell(o, steps, interval) };
+      const result: CellResult = { ...pickAxes(at), ...summariseCell(o, steps, interval, kmPoints) };
       done.set(cell, result);
       options.onCell?.(result, cell);
     }
@@ -108,25 +93,10 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     });
   });
 
-  return sweepResult(spec, chosen.map((c) => done.get(c.index)!));
-}
-
-/** The result object with its fields in their fixed order (files written from it compare byte for byte). */
-export function sweepResult(spec: Pick<SweepSpec, "config" | "template">, cells: CellResult[]): SweepResult {
-  return {
-    tool: "bn-collapse",
-    version: VERSION,
-    kind: "sweep",
-    seed: spec.config.seed,
-    config: spec.config,
-    template: spec.template,
-    cells,
-  };
+  return sweepResult(sweep, chosen.map((c) => done.get(c.index)!));
 }
 
 /** Axis values first in each cell, in the order readers expect. */
-const CELL_FIELD_ORDER: readonly Axis[] = ["lr", "gamma", "beta", "batch", "weightDecay", "signal"];
-
 function pickAxes(at: Record<Axis, number>): Record<Axis, number> {
-  return Object.fromEntries(CELL_FIELD_ORDER.map((a) => [a, at[a]])) as Record<Axis, number>;
+  return Object.fromEntries(AXES.map((a) => [a, at[a]])) as Record<Axis, number>;
 }

@@ -1,8 +1,7 @@
 import { ESTIMATORS } from "../analysis/estimate.ts";
 import { fitOneLine } from "../analysis/scaling.ts";
-import { parseActivation } from "../config/terms.ts";
 import type { TrajectoryPath } from "../engine/simulate.ts";
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 import type { DriftPoint, VariantPoint } from "../plot/data.ts";
 import { comparisonSpec } from "../plot/comparison.ts";
 import { driftSpec } from "../plot/drift.ts";
@@ -10,7 +9,8 @@ import { estimated, probabilityPoints, survivalCurve, tauOf, variantPoints } fro
 import { probabilityVsTauSpec, type TauPoint } from "../plot/probability-vs-tau.ts";
 import { survivalSpec } from "../plot/survival.ts";
 import { trajectoriesSpec } from "../plot/trajectories.ts";
-import type { SweepSpec } from "../config/sweep-config.ts";
+import type { SweepProblem } from "../ensemble/problem.ts";
+import type { UnitProblem } from "../model/problem.ts";
 import { perStepTheory } from "../theory/per-step.ts";
 import { chiSquareSf } from "../stats/gamma.ts";
 import { Z95 } from "../stats/special.ts";
@@ -25,7 +25,7 @@ import type { Experiment } from "./types.ts";
 /** Data collapse: each sweep (and each gamma of a multi-gamma sweep) is one series, with the theory's line for it. */
 export function buildProbabilityVsTau(exp: Experiment, sweeps: { label: string; result: SweepResult }[], predicted?: Derived["predicted"]): Built {
   const points: TauPoint[] = sweeps.flatMap(({ result }) => {
-    const sigma = noiseSigma(result.config);
+    const sigma = noiseSigma(result.template);
     return probabilityPoints(result).map((p) => ({
       series: tauSeries(result, p),
       tau: tauOf(p.lr, p.gamma, p.batch, p.steps, sigma),
@@ -97,16 +97,16 @@ export function buildComparison(exp: Experiment, sweeps: { label: string; result
 }
 
 /** The leading-order sparsity drift of src/theory at each point (finite-B moments unless `moments` says otherwise). */
-function analyticDrift(config: SweepSpec["config"], p: DriftPoint, moments: "finite" | "gauss"): number {
-  const act = parseActivation(config.act);
+function analyticDrift(config: SweepProblem["config"], template: UnitProblem, p: DriftPoint, moments: "finite" | "gauss"): number {
+  const act = template.activation;
   return perStepTheory({
-    lr: p.lr, gamma: p.gamma, beta: config.beta[0], batch: config.batch[0], sigma: noiseSigma(config),
+    lr: p.lr, gamma: p.gamma, beta: config.beta[0], batch: config.batch[0], sigma: noiseSigma(template),
     alpha: act.kind === "leaky" ? act.alpha : 0, signal: config.signal[0], weightDecay: config.weightDecay[0], moments,
   }).driftSparsity;
 }
 
-export function buildDrift(exp: Experiment, config: SweepSpec["config"], measured: DriftPoint[], trials: number): Built {
-  const points = measured.map((p) => ({ ...p, predicted: analyticDrift(config, p, "finite") }));
+export function buildDrift(exp: Experiment, config: SweepProblem["config"], template: UnitProblem, measured: DriftPoint[], trials: number): Built {
+  const points = measured.map((p) => ({ ...p, predicted: analyticDrift(config, template, p, "finite") }));
   const spec = driftSpec(points, {
     title: exp.title,
     subtitle: `one update from β₀ = ${config.beta[0]}, B = ${config.batch[0]}; bars: 95% (normal); line: leading-order theory, finite-B moments`,
@@ -121,12 +121,12 @@ export function buildDrift(exp: Experiment, config: SweepSpec["config"], measure
     const at = !first ? "" : axis === "lr" ? ` at γ₀ = ${first.gamma}` : ` at η = ${first.lr}`;
     return `along ${name}${at}: ${line.sentence}`;
   };
-  const kappaOf = (p: DriftPoint) => (p.lr ** 2 * noiseSigma(config) ** 2) / (config.batch[0] * p.gamma ** 2);
+  const kappaOf = (p: DriftPoint) => (p.lr ** 2 * noiseSigma(template) ** 2) / (config.batch[0] * p.gamma ** 2);
   const z = points.map((p) => (p.drift - p.predicted) / se(p));
   const chi2 = z.reduce((a, v) => a + v * v, 0);
   const rel = points.map((p) => p.drift / p.predicted - 1);
   const worst = points[rel.reduce((k, v, i) => (Math.abs(v) > Math.abs(rel[k]) ? i : k), 0)];
-  const gaussRatio = points.map((p) => analyticDrift(config, p, "gauss") / p.predicted);
+  const gaussRatio = points.map((p) => analyticDrift(config, template, p, "gauss") / p.predicted);
   const [gLo, gHi] = [fmt(Math.min(...gaussRatio)), fmt(Math.max(...gaussRatio))];
   const lrAxis = points.filter((p) => p.axis === "lr"), gAxis = points.filter((p) => p.axis === "gamma");
   return {
@@ -142,11 +142,11 @@ export function buildDrift(exp: Experiment, config: SweepSpec["config"], measure
   };
 }
 
-export function buildTrajectories(exp: Experiment, config: SweepSpec["config"], paths: TrajectoryPath[]): Built {
+export function buildTrajectories(exp: Experiment, config: SweepProblem["config"], template: UnitProblem, paths: TrajectoryPath[]): Built {
   const batch = config.batch[0];
-  const ratio = /^ratio:([\d.]+)$/.exec(config.collapse);
+  const criterion = template.collapse;
   const series = paths.map((p) => ({ id: p.index, step: p.step, gamma: p.gamma, beta: p.beta, collapsedAt: p.firstPassage }));
-  const spec = trajectoriesSpec(series, { title: exp.title, subtitle: `η = ${config.lr[0]}, γ₀ = ${config.gamma[0]}, B = ${batch}, T = ${config.steps}; dot: start`, batch, ratioCriterion: ratio ? Number(ratio[1]) : undefined });
+  const spec = trajectoriesSpec(series, { title: exp.title, subtitle: `η = ${config.lr[0]}, γ₀ = ${config.gamma[0]}, B = ${batch}, T = ${config.steps}; dot: start`, batch, ratioCriterion: criterion.kind === "ratio" ? criterion.c : undefined });
   const met = paths.filter((p) => p.firstPassage > 0).length;
   const dead = paths.filter((p) => {
     const g = p.gamma[p.gamma.length - 1], b = p.beta[p.beta.length - 1];

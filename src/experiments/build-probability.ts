@@ -1,5 +1,5 @@
 import type { EstimatorReport, FitReport } from "../analysis/fit-sweep.ts";
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 import { EXPONENT_AXIS_LIMIT, exponentsSpec } from "../plot/exponents.ts";
 import { probabilityPoints } from "../plot/from-sweep.ts";
 import { heatmapSpec } from "../plot/heatmap.ts";

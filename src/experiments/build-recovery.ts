@@ -1,5 +1,5 @@
-import type { SweepSpec } from "../config/sweep-config.ts";
-import { parseLoss, parseNoise } from "../config/terms.ts";
+import type { SweepProblem } from "../ensemble/problem.ts";
+import type { UnitProblem } from "../model/problem.ts";
 import type { TrajectoryPath } from "../engine/simulate.ts";
 import { teacherExcessLoss } from "../unit/teacher-loss.ts";
 import { fractionOverTimeSpec, type FractionPoint } from "../plot/fraction-over-time.ts";
@@ -8,13 +8,13 @@ import type { Built } from "./built.ts";
 import { describeConfig, fmt } from "./caption.ts";
 import type { Experiment } from "./types.ts";
 
-type PathsRun = { label: string; spec: SweepSpec["config"]; paths: TrajectoryPath[] };
+type PathsRun = { label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] };
 
 /** The region counted: r <= -c for a criterion ratio:c (docs/psbn.md's table), else the dead cone r <= -sqrt(B-1). */
-function edgeOf(spec: SweepSpec["config"]): { edge: number; name: string } {
-  const m = /^ratio:([\d.]+)$/.exec(spec.collapse);
-  const B = spec.batch[0];
-  return m ? { edge: -Number(m[1]), name: `r = β/|γ| ≤ −${m[1]} (the criterion ${spec.collapse})` } : { edge: -Math.sqrt(B - 1), name: `the dead cone β/|γ| ≤ −√(B−1) = ${fmt(-Math.sqrt(B - 1))}` };
+function edgeOf(run: PathsRun): { edge: number; name: string } {
+  const c = run.template.collapse;
+  const B = run.template.batch;
+  return c.kind === "ratio" ? { edge: -c.c, name: `r = β/|γ| ≤ −${c.c} (the criterion ${run.spec.collapse})` } : { edge: -Math.sqrt(B - 1), name: `the dead cone β/|γ| ≤ −√(B−1) = ${fmt(-Math.sqrt(B - 1))}` };
 }
 const inside = (gamma: number, beta: number, edge: number) => Number.isFinite(gamma) && Number.isFinite(beta) && beta <= edge * Math.abs(gamma);
 
@@ -24,8 +24,9 @@ const inside = (gamma: number, beta: number, edge: number) => Number.isFinite(ga
  * recorded update, with Wilson 95% intervals; the caption adds the teacher excess loss reached at T.
  */
 export function buildRecovery(exp: Experiment, runs: readonly PathsRun[]): Built {
-  const points: FractionPoint[] = runs.flatMap(({ label, spec, paths }) => {
-    const { edge } = edgeOf(spec);
+  const points: FractionPoint[] = runs.flatMap((run) => {
+    const { label, paths } = run;
+    const { edge } = edgeOf(run);
     return paths[0].step.map((step, k) => {
       const dead = paths.filter((p) => inside(p.gamma[k], p.beta[k], edge)).length;
       const [lo, hi] = wilsonInterval(dead, paths.length);
@@ -33,17 +34,17 @@ export function buildRecovery(exp: Experiment, runs: readonly PathsRun[]): Built
     });
   });
   const B = runs[0].spec.batch[0];
-  const region = edgeOf(runs[0].spec).name;
+  const region = edgeOf(runs[0]).name;
   const spec = fractionOverTimeSpec(points, {
     title: exp.title,
     subtitle: `fine-tuning phase, B = ${B}; region: ${region}; bands: Wilson 95%`,
     yTitle: "fraction of units in the collapsed region",
   });
-  const summary = runs.map(({ label, spec, paths }) => {
+  const summary = runs.map(({ label, template, paths }) => {
     const mine = points.filter((p) => p.series === label);
     const peak = mine.reduce((a, p) => (p.fraction > a.fraction ? p : a), mine[0]);
     const end = mine[mine.length - 1];
-    const loss = parseLoss(spec.loss, parseNoise(spec.noise), spec.signal[0]);
+    const loss = template.loss;
     let lossText = "";
     if (loss.kind === "teacher") {
       const v = paths.map((p) => teacherExcessLoss(p.gamma[p.gamma.length - 1], p.beta[p.beta.length - 1], loss.gamma, loss.beta, loss.readout));

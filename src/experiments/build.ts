@@ -1,4 +1,4 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 import type { Built } from "./built.ts";
 import { buildExponents, buildHeatmap, buildProbabilityVsLr } from "./build-probability.ts";
 import { buildComparison, buildDrift, buildProbabilityVsTau, buildSurvival, buildTrajectories } from "./build-other.ts";
@@ -36,7 +36,7 @@ export function buildFigure(exp: Experiment, measured: Measured[], mode: Mode, d
       const m = measured.find((x) => x.kind === "drift");
       const decl = exp.measurements.find((x) => x.kind === "drift");
       if (!m || m.kind !== "drift" || !decl || decl.kind !== "drift") throw new Error(`${exp.id}: needs a drift measurement`);
-      return buildDrift(exp, m.spec, m.points, mode === "quick" ? (decl.quick.trials ?? decl.trials) : decl.trials);
+      return buildDrift(exp, m.spec, m.template, m.points, mode === "quick" ? (decl.quick.trials ?? decl.trials) : decl.trials);
     }
     case "layer-vs-unit": {
       const m = measured.find((x) => x.kind === "layer");
@@ -51,7 +51,7 @@ export function buildFigure(exp: Experiment, measured: Measured[], mode: Mode, d
     case "trajectories": {
       const m = measured.find((x) => x.kind === "paths");
       if (!m || m.kind !== "paths") throw new Error(`${exp.id}: needs a paths measurement`);
-      return buildTrajectories(exp, m.spec, m.paths);
+      return buildTrajectories(exp, m.spec, m.template, m.paths);
     }
   }
 }

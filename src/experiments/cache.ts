@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../cli/files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 
 /** JSON with object keys sorted, so equal configs give equal text whatever the key order. */
 export function canonicalJson(v: unknown): string {

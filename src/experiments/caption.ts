@@ -1,7 +1,7 @@
-import type { SweepSpec } from "../config/sweep-config.ts";
-import { parseNoise } from "../config/terms.ts";
+import type { SweepProblem } from "../ensemble/problem.ts";
+import type { UnitProblem } from "../model/problem.ts";
 
-type Config = SweepSpec["config"];
+type Config = SweepProblem["config"];
 
 const list = (v: number[]) => (v.length === 1 ? `${v[0]}` : `{${v.join(", ")}}`);
 
@@ -34,9 +34,10 @@ export function describeConfig(c: Config, opts: { trialsWord?: string } = {}): s
   return parts.join(", ");
 }
 
-/** The noise scale sigma of the config's noise term. */
-export function noiseSigma(c: Config): number {
-  return parseNoise(c.noise).sigma;
+/** The noise scale sigma of a problem's noise loss, which tau and kappa are defined with. */
+export function noiseSigma(p: UnitProblem): number {
+  if (p.loss.kind !== "noise") throw new Error(`tau and kappa need the noise loss's sigma; this problem has a ${p.loss.kind} loss`);
+  return p.loss.noise.sigma;
 }
 
 /** A number for a caption: 3 significant digits. */

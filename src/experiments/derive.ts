@@ -1,5 +1,5 @@
 import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep, oneStepEstimates, type FitReport } from "../analysis/fit-sweep.ts";
-import { VERSION, type SweepResult } from "../ensemble/sweep.ts";
+import { VERSION, type SweepResult } from "../solution/result.ts";
 import type { ResultCache } from "./cache.ts";
 import type { Measured } from "./measure.ts";
 import { predictions, type Predictions } from "./prediction.ts";

@@ -10,8 +10,8 @@ import { fitLineFamily, fitOneLine, MULTIPLICITY, type LineFit, type PooledFit }
 import { headline } from "../analysis/summary.ts";
 import { estimateText, exponentText, gofPText } from "../analysis/verdict.ts";
 import type { VerdictKind } from "../analysis/verdict.ts";
-import type { SweepResult } from "../ensemble/sweep.ts";
-import { VERSION } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
+import { VERSION } from "../solution/result.ts";
 import type { DriftPoint } from "../plot/data.ts";
 import { Z95 } from "../stats/special.ts";
 import { fmt } from "./caption.ts";

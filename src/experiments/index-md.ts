@@ -1,4 +1,4 @@
-import { VERSION } from "../ensemble/sweep.ts";
+import { VERSION } from "../solution/result.ts";
 import { figureFileNames } from "../render/figure-files.ts";
 import type { Built } from "./built.ts";
 import type { Experiment, Mode } from "./types.ts";

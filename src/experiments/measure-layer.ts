@@ -1,7 +1,7 @@
-import { VERSION } from "../ensemble/sweep.ts";
+import { VERSION } from "../solution/result.ts";
 import { DEFAULT_LAYER, type LayerConfig } from "../model/layer.ts";
-import { layerRows } from "../layer/rows.ts";
-import type { MeasureContext, Measured } from "./measure.ts";
+import { layerRows, type LayerRow } from "../layer/rows.ts";
+import type { ResultCache } from "./cache.ts";
 import type { LayerMeasurement, Mode } from "./types.ts";
 
 export interface LayerSettings {
@@ -24,8 +24,16 @@ export function layerSettings(m: LayerMeasurement, mode: Mode): LayerSettings {
   };
 }
 
+/** A layer measurement's result, one kind of what `measure` (measure.ts) returns. */
+export interface LayerMeasured {
+  kind: "layer";
+  label: string;
+  settings: LayerSettings;
+  rows: LayerRow[];
+}
+
 /** Runs the layer rows (src/layer/rows.ts), or takes them from the cache when these settings ran before. */
-export async function measureLayer(m: LayerMeasurement, ctx: MeasureContext): Promise<{ value: Measured; cached: boolean }> {
+export async function measureLayer(m: LayerMeasurement, ctx: { mode: Mode; cache: ResultCache }): Promise<{ value: LayerMeasured; cached: boolean }> {
   const s = layerSettings(m, ctx.mode);
   const key = { version: VERSION, quantity: "layer collapsed fraction vs single unit (src/layer/rows.ts)", ...s };
   const got = await ctx.cache.get("layer", key, async () => layerRows(s.config, s.lr, { seed: s.seed, layers: s.layers, singleTrials: s.singleTrials }));

@@ -1,19 +1,21 @@
 import { driftEstimate } from "../analysis/one-step.ts";
-import { resolveSweep, type RawSweepConfig, type SweepSpec } from "../config/sweep-config.ts";
+import { resolveSweep, type SweepProblem } from "../ensemble/problem.ts";
+import type { RawSweepConfig } from "../config/fields.ts";
 import { simulatePaths, type TrajectoryPath } from "../engine/simulate.ts";
-import { runSweep, VERSION, type Progress, type SweepResult } from "../ensemble/sweep.ts";
+import { runSweep, type Progress } from "../ensemble/sweep.ts";
+import { VERSION, type SweepResult } from "../solution/result.ts";
+import type { UnitProblem } from "../model/problem.ts";
 import type { DriftPoint } from "../plot/data.ts";
 import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";
-import { measureLayer, type LayerSettings } from "./measure-layer.ts";
-import type { LayerRow } from "../layer/rows.ts";
+import { measureLayer, type LayerMeasured } from "./measure-layer.ts";
 import { PATH_STREAMS } from "../rng/keys.ts";
 
 export type Measured =
   | { kind: "sweep"; label: string; result: SweepResult }
-  | { kind: "paths"; label: string; spec: SweepSpec["config"]; paths: TrajectoryPath[] }
-  | { kind: "drift"; label: string; spec: SweepSpec["config"]; points: DriftPoint[] }
-  | { kind: "layer"; label: string; settings: LayerSettings; rows: LayerRow[] };
+  | { kind: "paths"; label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] }
+  | { kind: "drift"; label: string; spec: SweepProblem["config"]; template: UnitProblem; points: DriftPoint[] }
+  | LayerMeasured;
 
 export interface MeasureContext {
   mode: Mode;
@@ -23,7 +25,7 @@ export interface MeasureContext {
 }
 
 /** The config a measurement runs in this mode, resolved (every default filled in, lists expanded). */
-export function resolvedConfig(m: Measurement, mode: Mode): SweepSpec {
+export function resolvedConfig(m: Measurement, mode: Mode): SweepProblem {
   if (m.kind === "layer") throw new Error(`${m.label}: a layer measurement has no sweep config (see layerSettings)`);
   const quick = mode === "quick" ? (m.kind === "drift" ? {} : m.quick) : {};
   return resolveSweep({ ...m.config, ...quick } satisfies RawSweepConfig);
@@ -36,7 +38,7 @@ export function resolvedConfig(m: Measurement, mode: Mode): SweepSpec {
  */
 const IN_THREAD_WORK = 1e8;
 
-function sweepWork(spec: SweepSpec): number {
+function sweepWork(spec: SweepProblem): number {
   const c = spec.config;
   const cells = c.lr.length * c.gamma.length * c.beta.length * c.weightDecay.length * c.signal.length;
   return cells * c.trials * c.steps * c.batch.reduce((a, b) => a + b, 0);
@@ -55,18 +57,18 @@ export async function measure(m: Measurement, ctx: MeasureContext): Promise<{ va
     case "paths": {
       const key = { version: VERSION, config: spec.config, paths: m.paths, every: m.every };
       const got = await ctx.cache.get("paths", key, async () => runPaths(m, spec));
-      return { value: { kind: "paths", label: m.label, spec: spec.config, paths: got.value }, cached: got.cached };
+      return { value: { kind: "paths", label: m.label, spec: spec.config, template: spec.template, paths: got.value }, cached: got.cached };
     }
     case "drift": {
       const trials = ctx.mode === "quick" ? (m.quick.trials ?? m.trials) : m.trials;
       const key = { version: VERSION, quantity: "sparsity drift (analysis/one-step driftEstimate)", config: spec.config, lr: m.lr, gamma: m.gamma, atGamma: m.atGamma, atLr: m.atLr, trials };
       const got = await ctx.cache.get("drift", key, async () => measureDrift(m, spec, trials));
-      return { value: { kind: "drift", label: m.label, spec: spec.config, points: got.value }, cached: got.cached };
+      return { value: { kind: "drift", label: m.label, spec: spec.config, template: spec.template, points: got.value }, cached: got.cached };
     }
   }
 }
 
-function runPaths(m: PathsMeasurement, spec: SweepSpec): TrajectoryPath[] {
+function runPaths(m: PathsMeasurement, spec: SweepProblem): TrajectoryPath[] {
   return simulatePaths(spec.template, { seed: spec.config.seed, trials: m.paths, streamKey: PATH_STREAMS, every: m.every, stopAtCollapse: false });
 }
 
@@ -75,7 +77,7 @@ function runPaths(m: PathsMeasurement, spec: SweepSpec): TrajectoryPath[] {
  * the mean of s1 - s0 over `trials` one-step runs, with the first-order control variate where it
  * applies, and a normal 95% interval. A point whose estimate could not be made is left out.
  */
-function measureDrift(m: DriftMeasurement, spec: SweepSpec, trials: number): DriftPoint[] {
+function measureDrift(m: DriftMeasurement, spec: SweepProblem, trials: number): DriftPoint[] {
   const c = spec.config;
   const one = (axis: "lr" | "gamma", lr: number, gamma: number): DriftPoint[] => {
     const at = { lr, gamma, beta: c.beta[0], batch: c.batch[0], weightDecay: c.weightDecay[0], signal: c.signal[0] };

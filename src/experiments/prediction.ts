@@ -1,5 +1,5 @@
-import { cellProblem } from "../config/sweep-config.ts";
-import { VERSION, type SweepResult } from "../ensemble/sweep.ts";
+import { cellProblem } from "../ensemble/problem.ts";
+import { VERSION, type SweepResult } from "../solution/result.ts";
 import type { PredictedPoint } from "../plot/data.ts";
 import { predictCollapseChecked } from "../theory/checked-prediction.ts";
 import { ratioThreshold } from "../theory/criterion-threshold.ts";

@@ -1,4 +1,4 @@
-import type { RawSweepConfig } from "../config/sweep-config.ts";
+import type { RawSweepConfig } from "../config/fields.ts";
 import { FINE_TUNE_TASK } from "./regimes.ts";
 import type { Experiment, PathsMeasurement } from "./types.ts";
 

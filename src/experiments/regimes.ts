@@ -1,4 +1,4 @@
-import type { RawSweepConfig } from "../config/sweep-config.ts";
+import type { RawSweepConfig } from "../config/fields.ts";
 import type { Experiment, SweepMeasurement } from "./types.ts";
 
 /**

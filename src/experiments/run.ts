@@ -1,6 +1,6 @@
 import { dirname, join, relative, sep } from "node:path";
 import type { Progress } from "../ensemble/sweep.ts";
-import { writeFileAtomic } from "../cli/files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 import { writeFigure } from "../render/figure-files.ts";
 import { buildFigure } from "./build.ts";
 import type { Built } from "./built.ts";

@@ -1,4 +1,4 @@
-import type { SweepResult } from "../ensemble/sweep.ts";
+import type { SweepResult } from "../solution/result.ts";
 
 /**
  * The series a cell is drawn in on the data-collapse figure: its batch size and horizon, and its

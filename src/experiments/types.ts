@@ -1,5 +1,5 @@
 import type { LayerConfig } from "../model/layer.ts";
-import type { RawSweepConfig } from "../config/sweep-config.ts";
+import type { RawSweepConfig } from "../config/fields.ts";
 
 export type Mode = "full" | "quick";
 

@@ -1,4 +1,4 @@
-import type { CellResult, SweepResult } from "../ensemble/sweep.ts";
+import type { CellResult, SweepResult } from "../solution/result.ts";
 import type { ProbabilityPoint, SurvivalCurve, VariantPoint } from "./data.ts";
 
 /** Cells with an estimate: a cell whose every trajectory went non-finite has p = null. */

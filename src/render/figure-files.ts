@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
-import { writeFileAtomic } from "../cli/files.ts";
+import { writeFileAtomic } from "../solution/files.ts";
 import { rowsToCsv } from "./csv.ts";
 import { svgToPng } from "./png.ts";
 import { renderSvg } from "./svg.ts";

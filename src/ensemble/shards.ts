@@ -1,23 +1,35 @@
-import { AXES, resolveSweep, type SweepSpec } from "../config/sweep-config.ts";
+import { AXES, resolveSweep, type SweepProblem } from "./problem.ts";
 import { ConfigError } from "../model/errors.ts";
-import { brief, digestOf, firstDifference, stableStringify } from "./checkpoint-digest.ts";
+import { brief, firstDifference, stableStringify } from "../solution/digest.ts";
+import { sweepResult, VERSION, type CellResult, type SweepResult } from "../solution/result.ts";
+import { formatShard, readShard, type Shard, type ShardId, type ShardInput } from "../solution/shard-file.ts";
 import { enumerateCells } from "./grid.ts";
-import { formatShard, shardCellIndices, type ShardResult } from "./shard.ts";
-import { sweepResult, VERSION, type CellResult, type SweepResult } from "./sweep.ts";
 
-/** A shard file as read: its name (for messages) and its text. */
-export interface ShardInput {
-  name: string;
-  text: string;
+export const MAX_SHARDS = 1_000_000;
+
+/** Parses "i/n" with integers 1 <= i <= n. */
+export function parseShard(text: string, field = "--shard"): ShardId {
+  const m = /^(\d{1,7})\/(\d{1,7})$/.exec(text.trim());
+  if (!m) throw new ConfigError(field, `"${text}" is not i/n (shard i of n, e.g. 2/8)`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1 || count > MAX_SHARDS) throw new ConfigError(field, `shard count ${count} must be in 1..${MAX_SHARDS}`);
+  if (index < 1 || index > count) throw new ConfigError(field, `shard index ${index} must be in 1..${count}`);
+  return { index, count };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+/** The grid indices of a shard, ascending. Every cell belongs to exactly one shard of n. */
+export function shardCellIndices(gridCells: number, shard: ShardId): number[] {
+  const out: number[] = [];
+  for (let k = shard.index - 1; k < gridCells; k += shard.count) out.push(k);
+  return out;
+}
 
 /**
  * Combines the shard files of one sweep into the result a single machine would have produced (the same
  * bytes once written). Refuses, with a ConfigError naming the file and the problem: unreadable or edited
  * files, different versions, seeds or configs, mixed shard counts, duplicate or missing shards.
+ * It lives with the grid, not with the files (src/solution), because it puts each cell back at its
+ * grid position and checks it is the cell the grid has there.
  */
 export function mergeShards(inputs: ShardInput[]): SweepResult {
   if (inputs.length === 0) throw new ConfigError("FILES", "no shard files given (bn-collapse merge FILES... [--out FILE])");
@@ -75,35 +87,11 @@ export function mergeShards(inputs: ShardInput[]): SweepResult {
   return sweepResult({ config: first.file.config, template: first.file.template }, cells);
 }
 
-interface Shard {
-  name: string;
-  file: ShardResult;
-}
-
-function readShard({ name, text }: ShardInput): Shard {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(name, `is not valid JSON (${(e as Error).message})`);
-  }
-  if (!isObject(value) || value.tool !== "bn-collapse") throw new ConfigError(name, "is not a bn-collapse file");
-  if (value.kind === "sweep") throw new ConfigError(name, "is a whole sweep's result, not a shard (make shards with sweep --shard i/n)");
-  if (value.kind !== "sweep-shard") throw new ConfigError(name, `is not a shard file (kind ${brief(value.kind)})`);
-  const { digest, ...body } = value;
-  if (typeof digest !== "string" || digest !== digestOf(body)) throw new ConfigError(name, "is damaged or was edited: its digest does not match its contents");
-  const shard = value.shard;
-  if (typeof value.version !== "string") throw new ConfigError(name, "has no version");
-  if (!isObject(shard) || !isCount(shard.index) || !isCount(shard.count) || !isCount(shard.gridCells) || shard.index < 1 || shard.index > shard.count) {
-    throw new ConfigError(name, `has no valid shard id i/n (${brief(shard)})`);
-  }
-  if (!isObject(value.config) || !isObject(value.template) || !Array.isArray(value.cells)) throw new ConfigError(name, "lacks its config, template or cells");
-  return { name, file: value as unknown as ShardResult };
-}
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The shards' config, checked again as a config: it must resolve to itself. */
-function resolveConfig(s: Shard): SweepSpec {
-  let spec: SweepSpec;
+function resolveConfig(s: Shard): SweepProblem {
+  let spec: SweepProblem;
   try {
     spec = resolveSweep(structuredClone(s.file.config));
   } catch (e) {

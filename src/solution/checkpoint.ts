@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { ConfigError } from "../model/errors.ts";
-import { brief, digestOf, firstDifference, sha256 } from "./checkpoint-digest.ts";
-import type { CellResult } from "./sweep.ts";
+import { brief, digestOf, firstDifference, sha256 } from "./digest.ts";
+import type { CellResult } from "./result.ts";
 
 /**
  * Checkpoints of a sweep written with --out FILE: FILE.checkpoint.jsonl, a header line naming the

@@ -1,0 +1,93 @@
+import { LIST_FIELDS, SWEEP_FIELDS, type ListField, type SweepConfig } from "../config/fields.ts";
+import { resolveConfig, templateOf } from "../config/resolve.ts";
+import { tabulateScheduleFactors } from "../model/schedule.ts";
+import { ConfigError } from "../model/errors.ts";
+import type { UnitProblem } from "../model/problem.ts";
+import { validateProblem } from "../model/validate.ts";
+
+/**
+ * A sweep as the ensemble runs it: one unit problem (the template), the values of each axis (the
+ * grid is their product), and how many trajectories of each cell to run from which seed. Its
+ * prob_func is `cellProblem` (the problem of one cell), its reduction `summariseCell`
+ * (src/ensemble/summary.ts: a cell's trajectories to its statistics).
+ */
+export interface SweepProblem {
+  /** the settings as resolved: what every output echoes and what a checkpoint is bound to */
+  config: SweepConfig;
+  /** the problem of every cell before the axes are put in (each axis at its first value) */
+  template: UnitProblem;
+  /** the values of each axis */
+  axes: Record<Axis, number[]>;
+  trials: number;
+  seed: number | string;
+  /** "per-cell": each cell its own streams (cellStreams, src/rng/keys.ts); "common": every cell the same */
+  streams: SweepConfig["streams"];
+  stopAtCollapse: boolean;
+  interval: SweepConfig["interval"];
+  /** points kept of each cell's Kaplan-Meier curve */
+  kmPoints: number;
+}
+
+/** The grid's axes: the settings given as LISTs (src/config/fields.ts). */
+export type Axis = ListField;
+
+/** The axes in the order a cell and a CSV row show them. */
+export const AXES: readonly Axis[] = LIST_FIELDS;
+
+/**
+ * The grid's nesting, outermost first: cell k has batch from its outermost digit and lr from its
+ * last (lr varies fastest). A Record, so that a new axis cannot be left out.
+ */
+const NESTING: Record<Axis, number> = { batch: 0, gamma: 1, beta: 2, weightDecay: 3, signal: 4, lr: 5 };
+
+/** The axes from outermost to fastest: batch, gamma, beta, weightDecay, signal, lr. */
+export const GRID_ORDER: readonly Axis[] = [...AXES].sort((a, b) => NESTING[a] - NESTING[b]);
+
+/**
+ * The problem of one cell (the ensemble's prob_func): the template with the given axis values put in.
+ * The signal is the mean of the noise loss's upstream gradient: a teacher loss has none, and ignores it.
+ */
+export function cellProblem(template: UnitProblem, at: Partial<Record<Axis, number>>): UnitProblem {
+  const loss = template.loss.kind === "noise" && at.signal !== undefined ? { ...template.loss, signal: at.signal } : template.loss;
+  return {
+    ...template,
+    batch: at.batch ?? template.batch,
+    gamma0: at.gamma ?? template.gamma0,
+    beta0: at.beta ?? template.beta0,
+    loss,
+    optimizer: {
+      ...template.optimizer,
+      lr: at.lr ?? template.optimizer.lr,
+      weightDecay: at.weightDecay ?? template.optimizer.weightDecay,
+    },
+  };
+}
+
+/**
+ * A sweep from its raw config (a config file's object, or what the flags gave): checked, every
+ * default filled in, every list expanded, the problem made and checked at every axis value. Throws a
+ * ConfigError naming the field at fault.
+ */
+export function resolveSweep(raw: unknown): SweepProblem {
+  const config = resolveConfig(raw);
+  const template = templateOf(config);
+  validateProblem(template);
+  // every value of every axis must make a valid problem on its own (checked before the schedule
+  // table, which costs 8 bytes a step)
+  for (const axis of GRID_ORDER) for (const value of config[axis]) validateProblem(cellProblem(template, { [axis]: value }));
+  checkScheduledRates(template, config.lr);
+  const axes = Object.fromEntries(AXES.map((a) => [a, config[a]])) as Record<Axis, number[]>;
+  const { trials, seed, streams, stopAtCollapse, interval, kmPoints = SWEEP_FIELDS.kmPoints.default } = config;
+  return { config, template, axes, trials, seed, streams, stopAtCollapse, interval, kmPoints };
+}
+
+/** lr x factor must stay finite in every cell; found only inside a worker, it would fail mid-run. */
+function checkScheduledRates(template: UnitProblem, lrs: readonly number[]): void {
+  const schedule = template.optimizer.schedule;
+  const factors = schedule.kind === "constant" ? [1] : tabulateScheduleFactors(schedule, template.steps);
+  let maxFactor = 0;
+  for (const f of factors) if (f > maxFactor) maxFactor = f;
+  for (const lr of lrs) {
+    if (!Number.isFinite(lr * maxFactor)) throw new ConfigError("lr", `${lr} times the schedule's largest factor ${maxFactor} is not a finite learning rate`);
+  }
+}
