@@ -11,7 +11,7 @@
  * the mechanistic model (exact-sum and per-sample noise, signal, teacher loss, linear input,
  * Student-t noise, leaky ReLU, sigma 0), the reduced model (on lanes and one by one, beyond the
  * tables, with signal), every optimiser with weight decay, every schedule, phases with the optimiser
- * state kept and reset, psBN and rshift, every criterion, stopping at collapse or not, the layer and
+ * state kept and reset, psBN, revive and rshift, every criterion, stopping at collapse or not, the layer and
  * its single-unit prediction, the one-step estimators of `fit`. Uses only the public entry points, so
  * it runs unchanged on both sides of a refactor. About 20 s on one core.
  */
@@ -65,8 +65,8 @@ const CASES: [string, Fields, number][] = [
   ["mech cosine", { batch: 8, steps: 300, optimizer: { lr: 0.3, schedule: { kind: "cosine", minFactor: 0.1 } }, collapse: { kind: "sparsity", s: 0.9 } }, 200],
   ["mech expr schedule", { batch: 8, steps: 300, optimizer: { lr: 0.3, schedule: { kind: "expr", expr: "0.5^floor(t/100) * (1 + t/T)" } }, collapse: { kind: "gamma", e: 0.3 } }, 200],
   ["mech dead criterion", { batch: 4, steps: 300, optimizer: { lr: 0.4 }, collapse: { kind: "dead" } }, 200],
-  ["mech psbn", { batch: 8, steps: 300, beta0: -0.5, norm: { kind: "psbn", margin: 0.5, patience: 5 }, optimizer: { lr: 0.4 }, collapse: { kind: "ratio", c: 1.5 } }, 200],
-  ["mech psbn adam", { batch: 8, steps: 300, beta0: -0.5, norm: { kind: "psbn", margin: 0.3, patience: 3 }, optimizer: { kind: "adam", lr: 0.05 } }, 100],
+  ["mech revive", { batch: 8, steps: 300, beta0: -0.5, norm: { kind: "revive", margin: 0.5, patience: 5 }, optimizer: { lr: 0.4 }, collapse: { kind: "ratio", c: 1.5 } }, 200],
+  ["mech revive adam", { batch: 8, steps: 300, beta0: -0.5, norm: { kind: "revive", margin: 0.3, patience: 3 }, optimizer: { kind: "adam", lr: 0.05 } }, 100],
   ["mech rshift", { batch: 8, steps: 300, norm: { kind: "rshift" }, optimizer: { lr: 0.3 }, collapse: { kind: "ratio", c: 2 } }, 200],
   ["mech rshift momentum wd", { batch: 8, steps: 300, norm: { kind: "rshift" }, optimizer: { kind: "momentum", lr: 0.05, momentum: 0.9, weightDecay: 0.02 } }, 100],
   ["mech phases reset", {
@@ -80,8 +80,8 @@ const CASES: [string, Fields, number][] = [
       { steps: 50, optimizer: { kind: "momentum", lr: 0.05, momentum: 0.8, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, schedule: { kind: "constant" } }, loss: teacher },
     ],
   }, 100],
-  ["mech phases psbn kept", {
-    batch: 8, steps: 150, beta0: -0.3, norm: { kind: "psbn", margin: 0.5, patience: 4 }, keepOptimizerState: true, optimizer: { kind: "momentum", lr: 0.1, momentum: 0.9 },
+  ["mech phases revive kept", {
+    batch: 8, steps: 150, beta0: -0.3, norm: { kind: "revive", margin: 0.5, patience: 4 }, keepOptimizerState: true, optimizer: { kind: "momentum", lr: 0.1, momentum: 0.9 },
     phases: [{ steps: 100, optimizer: { kind: "momentum", lr: 0.3, momentum: 0.9, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, schedule: { kind: "constant" } } }],
   }, 100],
   ["mech phases linear kept", {

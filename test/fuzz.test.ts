@@ -86,7 +86,7 @@ const EXTREME: Record<string, string[]> = {
   "bn-eps": ["0", "1e308", "5e-324"],
   seed: ["-9007199254740991", "💥", "__proto__"],
   shard: ["1/1", "3/3", "1000000/1000000"],
-  norm: ["psbn", "psbn:0", "psbn:1e308", "rshift"],
+  norm: ["psbn", "psbn:0", "psbn:1e308", "revive", "revive:0", "revive:1e308", "rshift"],
   phases: ["[]", '[{"steps":2,"lr":1e308}]', '[{"steps":1,"lr":0.1,"optimizer":"adam","loss":"teacher:0.3:-0.6:0.5"}]', '[{"steps":2000000000}]', '[{"steps":1,"lr":0.1,"schedule":"2"}]'],
 };
 

@@ -68,12 +68,12 @@ test("a teacher pre-training phase leaves (gamma, r) near the teacher's; the las
 
 test("configs: phases as an array or JSON text, norm, keepOptimizerState; bad phases name the field", () => {
   const phases = [{ steps: 100, lr: 0.05, optimizer: "adam", loss: "teacher:0.3:-0.6:0.5" }];
-  const a = resolveSweep({ lr: 0.1, phases, norm: "psbn:0.25", keepOptimizerState: true });
-  const b = resolveSweep({ lr: 0.1, phases: JSON.stringify(phases), norm: "psbn:0.25", keepOptimizerState: true });
+  const a = resolveSweep({ lr: 0.1, phases, norm: "revive:0.25", keepOptimizerState: true });
+  const b = resolveSweep({ lr: 0.1, phases: JSON.stringify(phases), norm: "revive:0.25", keepOptimizerState: true });
   assert.deepEqual(a.template, b.template);
   assert.equal(a.template.phases?.[0].optimizer.kind, "adam");
   assert.equal(a.template.phases?.[0].loss?.kind, "teacher");
-  assert.deepEqual(a.template.norm, { kind: "psbn", margin: 0.25, patience: 20 });
+  assert.deepEqual(a.template.norm, { kind: "revive", margin: 0.25, patience: 20 });
   // absent fields stay absent: configs without them resolve exactly as before
   assert.equal("phases" in resolveSweep({ lr: 0.1 }).config, false);
   const bad = (raw: unknown, field: string) =>
@@ -82,5 +82,6 @@ test("configs: phases as an array or JSON text, norm, keepOptimizerState; bad ph
   bad({ phases: [{ steps: 10, lr: -1 }] }, "phases");
   bad({ phases: "[not json" }, "phases");
   bad({ norm: "layernorm" }, "norm");
-  bad({ norm: "psbn", model: "reduced" }, "norm");
+  bad({ norm: "revive", model: "reduced" }, "norm");
+  bad({ norm: "psbn:0.5:20" }, "norm");
 });

@@ -25,7 +25,7 @@ const CASES = [
   },
   {
     name: "mechanistic psBN with momentum, copied while the counter runs",
-    problem: defineProblem({ batch: 8, steps: 300, beta0: -1.5, norm: { kind: "psbn", margin: 0.5, patience: 6 }, optimizer: { kind: "momentum", lr: 0.2 } }),
+    problem: defineProblem({ batch: 8, steps: 300, beta0: -1.5, norm: { kind: "revive", margin: 0.5, patience: 6 }, optimizer: { kind: "momentum", lr: 0.2 } }),
     at: 3,
   },
   {
@@ -51,7 +51,7 @@ for (const { name, problem, at } of CASES) {
       assert.equal(checkUnit(c, original, 0, false), RUNNING);
     }
     // the copy is taken where the state says what it names: psBN counting, the pool part-used
-    if (problem.norm?.kind === "psbn") assert.ok(original.inactiveRun[0] > 0, "psBN's counter is running");
+    if (problem.norm?.kind === "revive") assert.ok(original.inactiveRun[0] > 0, "revive's counter is running");
     if (problem.model === "reduced") assert.ok(original.poolNext[0] > 0 && original.poolNext[0] < original.pools[0].length, "pool part-used");
     copyState(original, copy);
     const reasonA = runToEnd(c, original, false, null);

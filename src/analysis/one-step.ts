@@ -1,5 +1,5 @@
 import { cellProblem, type Axis } from "../ensemble/problem.ts";
-import { criterionTest, ON_RATIO } from "../model/criteria.ts";
+import { criterionShift, criterionTest, ON_RATIO } from "../model/criteria.ts";
 import { simulateTrajectories } from "../engine/simulate.ts";
 import { STOP_NON_FINITE } from "../engine/trajectory.ts";
 import type { UnitProblem } from "../model/problem.ts";
@@ -46,13 +46,14 @@ export function driftEstimate(template: UnitProblem, at: Record<Axis, number>, o
     streamKey: fitDriftStreams(cellStreams(at)),
     stopAtCollapse: false,
   });
-  const g0 = problem.gamma0, b0 = problem.beta0;
+  const shift = criterionShift(problem.norm); // r of the effective shift (psBN's beta + alpha)
+  const g0 = problem.gamma0, b0 = problem.beta0 + shift;
   const r0 = b0 / Math.abs(g0);
   const s0 = normalCdf(-r0);
   const phi0 = normalPdf(r0);
   let n = 0, mean = 0, m2 = 0;
   for (let i = 0; i < options.trials; i++) {
-    const g1 = out.finalGamma[i], b1 = out.finalBeta[i];
+    const g1 = out.finalGamma[i], b1 = out.finalBeta[i] + shift;
     if (out.stopReason[i] === STOP_NON_FINITE || !Number.isFinite(g1) || !Number.isFinite(b1)) continue;
     let d = normalCdf(-(b1 / Math.abs(g1))) - s0;
     if (cv) d += (phi0 * ((b1 - b0) - r0 * Math.sign(g0) * (g1 - g0))) / Math.abs(g0);
@@ -77,7 +78,7 @@ export function boundaryEstimate(template: UnitProblem, at: Record<Axis, number>
   const test = criterionTest(base.collapse, base.batch);
   if (test.on !== ON_RATIO) return { ...excludedEstimate(at, "the criterion is on |gamma|, not on r"), r0: null };
   const r0 = test.threshold + gap;
-  const out = simulateTrajectories(oneStep(template, at, r0 * Math.abs(base.gamma0)), {
+  const out = simulateTrajectories(oneStep(template, at, r0 * Math.abs(base.gamma0) - criterionShift(base.norm)), {
     seed: options.seed,
     trials: options.trials,
     streamKey: fitBoundaryStreams(cellStreams(at)),

@@ -44,7 +44,7 @@ export const SWEEP_FIELDS = {
   streams: { kind: "choice", values: ["per-cell", "common"], default: "per-cell", group: "Statistics", meta: "S", help: ["per-cell | common random numbers"] },
   norm: {
     kind: "term", default: "bn", optional: true, schema: REGIME_SCHEMA_PROPERTIES.norm, group: "Model", meta: "N",
-    help: ["bn | psbn[:MARGIN[:PATIENCE]] (post-shifted BN, a", "reconstruction: docs/psbn.md) | rshift (r is the learned shift)"],
+    help: ["bn | psbn[:ALPHA] (BN + ALPHA, default 0.1) |", "revive[:MARGIN[:PATIENCE]] | rshift (docs/psbn.md)"],
   },
   phases: {
     kind: "phases", default: [] as RawPhase[] | string, optional: true, group: "Model", meta: "JSON", shown: "",

@@ -20,7 +20,7 @@ export interface RawPhase {
 }
 
 export interface RegimeFields {
-  /** bn | psbn[:MARGIN[:PATIENCE]] | rshift (default bn) */
+  /** bn | psbn[:ALPHA] | revive[:MARGIN[:PATIENCE]] | rshift (default bn) */
   norm?: string;
   /** phases run before the sweep's own (a JSON array as text on the command line) */
   phases?: RawPhase[] | string;
@@ -54,16 +54,22 @@ export const REGIME_SCHEMA_PROPERTIES = {
   keepOptimizerState: { type: "boolean" },
 } as const;
 
-/** "bn", "psbn[:MARGIN[:PATIENCE]]" (defaults 0.5 and 20) or "rshift". */
+const NORMS = "bn, psbn[:ALPHA], revive[:MARGIN[:PATIENCE]], rshift";
+
+/** "bn", "psbn[:ALPHA]" (default 0.1), "revive[:MARGIN[:PATIENCE]]" (defaults 0.5 and 20) or "rshift". */
 export function parseNorm(text: string, field = "norm"): Norm {
   const [head, ...args] = text.trim().split(":");
   const kind = head.toLowerCase();
   if (kind === "bn" && args.length === 0) return { kind: "bn" };
   if (kind === "rshift" && args.length === 0) return { kind: "rshift" };
-  if (kind === "psbn" && args.length <= 2) {
-    return { kind: "psbn", margin: args.length ? parseNumber(args[0], field) : 0.5, patience: args.length > 1 ? parseNumber(args[1], field) : 20 };
+  if (kind === "psbn" && args.length <= 1) return { kind: "psbn", alpha: args.length ? parseNumber(args[0], field) : 0.1 };
+  if (kind === "psbn") {
+    throw new ConfigError(field, `"${text}": psbn takes one argument, ALPHA (y = BN(x) + ALPHA); the reconstruction with MARGIN:PATIENCE is now revive:${args.join(":")} (docs/psbn.md)`);
   }
-  throw new ConfigError(field, `unknown norm "${text}" (bn, psbn[:MARGIN[:PATIENCE]], rshift)`);
+  if (kind === "revive" && args.length <= 2) {
+    return { kind: "revive", margin: args.length ? parseNumber(args[0], field) : 0.5, patience: args.length > 1 ? parseNumber(args[1], field) : 20 };
+  }
+  throw new ConfigError(field, `unknown norm "${text}" (${NORMS})`);
 }
 
 /** The phases of a config (array, or its JSON text), with the sweep's noise and loss text as defaults. */

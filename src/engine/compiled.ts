@@ -1,4 +1,4 @@
-import { criterionTest } from "../model/criteria.ts";
+import { criterionShift, criterionTest } from "../model/criteria.ts";
 import type { Loss, Optimizer, UnitProblem } from "../model/problem.ts";
 import { tabulateLearningRate } from "../model/schedule.ts";
 import { algorithmOf, type Algorithm } from "./algorithm.ts";
@@ -20,9 +20,10 @@ const OPT_CODE = { sgd: OPT_SGD, momentum: OPT_MOMENTUM, adam: OPT_ADAM, adamw: 
 
 /** Norm codes (src/engine/psbn.ts): 0 is plain BN, which takes no extra work per step. */
 export const NORM_BN = 0;
-export const NORM_PSBN = 1;
+export const NORM_REVIVE = 1;
 export const NORM_RSHIFT = 2;
-const NORM_CODE = { bn: NORM_BN, psbn: NORM_PSBN, rshift: NORM_RSHIFT } as const;
+export const NORM_PSBN = 3;
+const NORM_CODE = { bn: NORM_BN, revive: NORM_REVIVE, rshift: NORM_RSHIFT, psbn: NORM_PSBN } as const;
 
 /** Which gradient the step draws: a fresh batch through BN, the reduced law in r, or a layer of units. */
 export const MODEL_MECHANISTIC = 0;
@@ -44,12 +45,18 @@ export interface UnitConstants {
   readonly sideBound: number;
   /** NORM_* */
   readonly norm: number;
-  readonly psbnMargin: number;
-  readonly psbnPatience: number;
+  readonly reviveMargin: number;
+  readonly revivePatience: number;
+  /**
+   * psBN's alpha (else 0): the state holds the effective shift beta + shift in p[1], and outcomes
+   * and paths report the trained beta = p[1] - shift (src/engine/psbn.ts)
+   */
+  readonly shift: number;
   /** ON_RATIO or ON_GAMMA (src/model/criteria.ts) and its threshold */
   readonly criterionOn: number;
   readonly criterionThreshold: number;
   readonly gamma0: number;
+  /** the state's start: problem.beta0 + shift */
   readonly beta0: number;
   readonly w0: Float64Array;
   /** the teacher's feature direction (linear input with the teacher loss) */
@@ -145,12 +152,12 @@ export function compileProblem(problem: UnitProblem, algorithm: Algorithm = algo
   });
   phases.push(own);
   const reduced = algorithm.model === "reduced";
-  const onLanes = reduced && unit.norm === NORM_BN && phases.length === 1;
+  const onLanes = reduced && (unit.norm === NORM_BN || unit.norm === NORM_PSBN) && phases.length === 1;
   const model = reduced ? MODEL_REDUCED : MODEL_MECHANISTIC;
   return assemble(model, onLanes ? LANES : 1, 2 + unit.inputDim, 0, 0, unit, phases, reduced ? stepLawTables(unit.alpha) : null, null);
 }
 
-/** The reduced model with plain BN and a single phase runs on lanes (src/engine/reduced-lanes.ts); anything else one by one. */
+/** The reduced model with plain BN (or psBN) and a single phase runs on lanes (src/engine/reduced-lanes.ts); anything else one by one. */
 export function runsOnLanes(c: Compiled): boolean {
   return c.units > 1 && c.model === MODEL_REDUCED;
 }
@@ -160,6 +167,7 @@ export function unitConstants(problem: UnitProblem): UnitConstants {
   const d = problem.input.kind === "linear" ? problem.input.dim : 0;
   const norm = problem.norm ?? { kind: "bn" };
   const crit = criterionTest(problem.collapse, B);
+  const shift = criterionShift(norm);
   // BN removes the scale of w, so only its direction matters: the student starts along the
   // diagonal, the teacher looks along the first axis.
   const teacherW = new Float64Array(d);
@@ -171,12 +179,13 @@ export function unitConstants(problem: UnitProblem): UnitConstants {
     inputDim: d,
     sideBound: Math.sqrt(B - 1),
     norm: NORM_CODE[norm.kind],
-    psbnMargin: norm.kind === "psbn" ? norm.margin : 0,
-    psbnPatience: norm.kind === "psbn" ? norm.patience : 0,
+    reviveMargin: norm.kind === "revive" ? norm.margin : 0,
+    revivePatience: norm.kind === "revive" ? norm.patience : 0,
+    shift,
     criterionOn: crit.on,
     criterionThreshold: crit.threshold,
     gamma0: problem.gamma0,
-    beta0: problem.beta0,
+    beta0: shift === 0 ? problem.beta0 : problem.beta0 + shift, // keeps a -0 of plain BN
     w0: new Float64Array(d).fill(d > 0 ? 1 / Math.sqrt(d) : 0),
     teacherW,
   };

@@ -58,7 +58,7 @@ export function writeOutcome(out: TrajectoryOutcomes, slot: number, c: Compiled,
   out.stepsRun[slot] = c.phases[s.phase].last ? s.t : 0;
   out.stopReason[slot] = reason;
   out.finalGamma[slot] = s.p[o];
-  out.finalBeta[slot] = s.p[o + 1];
+  out.finalBeta[slot] = s.p[o + 1] - c.unit.shift; // the trained beta (psBN's state holds beta + alpha)
 }
 
 /** Optional record of (gamma, beta) every `every` updates of the last phase, starting with its initial state. */
@@ -97,16 +97,16 @@ export function runTrajectory(
  * path starts with the last phase (docs/regimes.md).
  */
 export function runToEnd(c: Compiled, s: UnitState, stopAtCollapse: boolean, path: PathRecorder | null): number {
-  const p = s.p;
+  const p = s.p, shift = c.unit.shift;
   for (;;) {
     const ph = c.phases[s.phase], T = ph.steps, last = ph.last;
-    if (last && path !== null && s.t === 0) recordPoint(path, p[0], p[1]);
+    if (last && path !== null && s.t === 0) recordPoint(path, p[0], p[1] - shift);
     while (s.t < T) {
       step(c, s);
-      if (last && path !== null && s.t % path.every === 0) recordPoint(path, p[0], p[1]);
+      if (last && path !== null && s.t % path.every === 0) recordPoint(path, p[0], p[1] - shift);
       const reason = checkUnit(c, s, 0, stopAtCollapse);
       if (reason !== RUNNING) {
-        if (!last && path !== null) recordPoint(path, p[0], p[1]); // where the preparation failed
+        if (!last && path !== null) recordPoint(path, p[0], p[1] - shift); // where the preparation failed
         return reason;
       }
     }

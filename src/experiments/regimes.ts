@@ -102,12 +102,12 @@ export const REGIME_EXPERIMENTS: Experiment[] = [
   },
   {
     id: "remedy-norms",
-    title: "Remedies on a fine-tuning task: BN, psBN (reconstruction), r as the learned shift",
+    title: "Remedies on a fine-tuning task: BN, revive (a psBN reconstruction), r as the learned shift",
     figure: "comparison",
-    claim: "psBN keeps BN's representational power and makes saturated parameters trainable again (the paper). psBN here is a reconstruction (docs/psbn.md): it does not prevent the first passage, it brings the unit back; rshift (y = γ(x̂ + ρ)) removes the noise-driven drift of r. Task: pre-train on a sparse teacher, then fine-tune on teacher (1, 0) with label noise 8.",
+    claim: "psBN keeps BN's representational power and makes saturated parameters trainable again (the paper). revive is our reconstruction of psBN from those two properties (docs/psbn.md; `--norm psbn` is FixMatch's BN + 0.1, figure psbn-recovery): it does not prevent the first passage, it brings the unit back; rshift (y = γ(x̂ + ρ)) removes the noise-driven drift of r. Task: pre-train on a sparse teacher, then fine-tune on teacher (1, 0) with label noise 8.",
     measurements: [
       sweep("BN", { ...FINE_TUNE_TASK, norm: "bn" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
-      sweep("psBN", { ...FINE_TUNE_TASK, norm: "psbn" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
+      sweep("revive", { ...FINE_TUNE_TASK, norm: "revive" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
       sweep("rshift", { ...FINE_TUNE_TASK, norm: "rshift" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
     ],
     options: { legendTitle: "norm" },

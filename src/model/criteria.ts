@@ -1,4 +1,4 @@
-import type { Criterion } from "../model/problem.ts";
+import type { Criterion, Norm } from "../model/problem.ts";
 import { normalQuantile } from "../stats/special.ts";
 
 /**
@@ -26,6 +26,16 @@ export function criterionTest(criterion: Criterion, batch: number): CriterionTes
     case "gamma":
       return { on: ON_GAMMA, threshold: criterion.e };
   }
+}
+
+/**
+ * The constant a norm adds after gamma xhat + beta: psBN's alpha, else 0. Every criterion on r reads
+ * the effective shift, r = (beta + criterionShift) / |gamma|: a psBN unit is dead where
+ * beta + alpha <= -|gamma| sqrt(B - 1). The one place that says so; the engine holds beta + alpha
+ * while it runs (src/engine/psbn.ts) and reports the trained beta.
+ */
+export function criterionShift(norm: Norm | undefined): number {
+  return norm?.kind === "psbn" ? norm.alpha : 0;
 }
 
 /**

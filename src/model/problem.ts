@@ -53,7 +53,10 @@ export interface Optimizer {
   schedule: Schedule;
 }
 
-/** Collapse criteria of MODEL.md section 4, with r = beta / |gamma|. */
+/**
+ * Collapse criteria of MODEL.md section 4, with r = beta / |gamma|; under psBN, beta is the effective
+ * shift beta + alpha (criterionShift in src/model/criteria.ts).
+ */
 export type Criterion =
   | { kind: "dead" } // r <= -sqrt(B - 1)
   | { kind: "ratio"; c: number } // r <= -c
@@ -61,12 +64,18 @@ export type Criterion =
   | { kind: "gamma"; e: number }; // |gamma| <= e
 
 /**
- * How the shift after BN is parameterised (docs/psbn.md): "bn" is y = gamma xhat + beta; "psbn" is a
- * reconstruction of post-shifted BN (BN's forward pass, plus a shift of beta once `patience`
- * consecutive batches had no active sample, putting the top sample of the batch at margin * |gamma|);
- * "rshift" learns r itself: y = gamma (xhat + rho), beta = gamma rho.
+ * How the shift after BN is parameterised (docs/psbn.md): "bn" is y = gamma xhat + beta; "psbn" is
+ * post-shifted BN as FixMatch-pytorch's PSBatchNorm2d implements it, y = gamma xhat + beta + alpha with
+ * alpha fixed (0.1 there) and (gamma, beta) trained as usual; "revive" is our reconstruction of the
+ * paper's two properties (BN's forward pass, plus a shift of beta once `patience` consecutive batches
+ * had no active sample, putting the top sample of the batch at margin * |gamma|); "rshift" learns r
+ * itself: y = gamma (xhat + rho), beta = gamma rho.
  */
-export type Norm = { kind: "bn" } | { kind: "psbn"; margin: number; patience: number } | { kind: "rshift" };
+export type Norm =
+  | { kind: "bn" }
+  | { kind: "psbn"; alpha: number }
+  | { kind: "revive"; margin: number; patience: number }
+  | { kind: "rshift" };
 
 /**
  * A training phase run before the problem's own (last) phase (docs/regimes.md): its own optimiser

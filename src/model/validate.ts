@@ -79,11 +79,12 @@ export function validateProblem(p: UnitProblem): void {
 
   // norms and phases (docs/psbn.md, docs/regimes.md)
   const norm = p.norm ?? { kind: "bn" };
-  need(["bn", "psbn", "rshift"].includes(norm.kind), "norm", `unknown norm "${norm.kind}" (bn, psbn[:MARGIN[:PATIENCE]], rshift)`);
-  if (norm.kind === "psbn") {
-    need(finite(norm.margin) && norm.margin >= 0, "norm", `psbn margin must be finite and >= 0, got ${norm.margin}`);
-    need(isInt(norm.patience) && norm.patience >= 1, "norm", `psbn patience must be an integer >= 1, got ${norm.patience}`);
-    need(p.model === "mechanistic", "norm", "psbn shifts by the batch's top sample, which the reduced model does not draw; use --model mechanistic");
+  need(["bn", "psbn", "revive", "rshift"].includes(norm.kind), "norm", `unknown norm "${norm.kind}" (bn, psbn[:ALPHA], revive[:MARGIN[:PATIENCE]], rshift)`);
+  if (norm.kind === "psbn") need(finite(norm.alpha), "norm", `psbn alpha must be finite, got ${norm.alpha}`);
+  if (norm.kind === "revive") {
+    need(finite(norm.margin) && norm.margin >= 0, "norm", `revive margin must be finite and >= 0, got ${norm.margin}`);
+    need(isInt(norm.patience) && norm.patience >= 1, "norm", `revive patience must be an integer >= 1, got ${norm.patience}`);
+    need(p.model === "mechanistic", "norm", "revive shifts by the batch's top sample, which the reduced model does not draw; use --model mechanistic");
   }
   need(p.phases === undefined || Array.isArray(p.phases), "phases", "must be a list of phases");
   for (const [k, ph] of (p.phases ?? []).entries()) {

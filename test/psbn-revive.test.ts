@@ -1,29 +1,30 @@
 /**
- * psBN (a reconstruction, docs/psbn.md) and rshift. Each of the seed's two properties is tested:
+ * revive (our reconstruction of the paper's psBN, docs/psbn.md; it was `--norm psbn` before 0.2.0) and
+ * rshift. Each of the seed's two properties is tested:
  * (1) same representational power: the post-shift leaves any state with an active sample untouched,
- *     so a psBN trajectory that never saturates is the BN trajectory bit for bit; where it acts, the
+ *     so a revive trajectory that never saturates is the BN trajectory bit for bit; where it acts, the
  *     result is again a BN unit (with a shifted beta); rshift is BN with beta = gamma rho;
  * (2) saturated parameters become trainable again: a unit placed deep in the dead cone stays frozen
- *     under BN (and rshift) but returns and learns the teacher under psBN.
+ *     under BN (and rshift) but returns and learns the teacher under revive.
  * Then the comparisons, on the same random numbers: collapse probability, teacher loss reached.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compileProblem } from "../src/engine/compiled.ts";
-import { postShift, rshiftUpdate } from "../src/engine/psbn.ts";
+import { reviveShift, rshiftUpdate } from "../src/engine/psbn.ts";
 import { allocateState } from "../src/engine/state.ts";
 import { teacherExcessLoss } from "../src/unit/teacher-loss.ts";
 import { simulateTrajectories } from "../src/engine/simulate.ts";
 import { DEFAULT_OPTIMIZER, defineProblem, type Norm, type UnitProblem } from "../src/model/problem.ts";
 
-const BN: Norm = { kind: "bn" }, PSBN: Norm = { kind: "psbn", margin: 0.5, patience: 20 }, RSHIFT: Norm = { kind: "rshift" };
+const BN: Norm = { kind: "bn" }, REVIVE: Norm = { kind: "revive", margin: 0.5, patience: 20 }, RSHIFT: Norm = { kind: "rshift" };
 
 function run(problem: UnitProblem, trials: number, stop = true) {
   return simulateTrajectories(problem, { seed: 11, trials, streamKey: "psbn", stopAtCollapse: stop });
 }
 
 test("property 1: the post-shift is the identity whenever a sample is active, and yields a BN unit otherwise", () => {
-  const c = compileProblem(defineProblem({ batch: 8, norm: { kind: "psbn", margin: 0.5, patience: 1 } }));
+  const c = compileProblem(defineProblem({ batch: 8, norm: { kind: "revive", margin: 0.5, patience: 1 } }));
   const s = allocateState(c, 1), xhat = c.scratch.xhat;
   let acted = 0;
   for (let k = 0; k < 2000; k++) {
@@ -32,7 +33,7 @@ test("property 1: the post-shift is the identity whenever a sample is active, an
     s.p[0] = gamma;
     s.p[1] = beta;
     const active = xhat.some((x) => gamma * x + beta > 0);
-    postShift(c, s);
+    reviveShift(c, s);
     assert.equal(s.p[0], gamma);
     if (active) assert.equal(s.p[1], beta);
     else {
@@ -44,10 +45,10 @@ test("property 1: the post-shift is the identity whenever a sample is active, an
   assert.ok(acted > 100);
 });
 
-test("property 1: a psBN trajectory that never saturates is the BN trajectory, bit for bit", () => {
+test("property 1: a revive trajectory that never saturates is the BN trajectory, bit for bit", () => {
   const base = { batch: 32, steps: 300, collapse: { kind: "dead" }, optimizer: { lr: 0.02 } } as const;
   const a = run(defineProblem({ ...base, norm: BN }), 100, false);
-  const b = run(defineProblem({ ...base, norm: PSBN }), 100, false);
+  const b = run(defineProblem({ ...base, norm: REVIVE }), 100, false);
   assert.deepEqual(b.finalBeta, a.finalBeta);
   assert.deepEqual(b.finalGamma, a.finalGamma);
 });
@@ -67,18 +68,18 @@ test("rshift: one SGD step is SGD on (gamma, rho) with the chain rule, and beta 
   assert.ok(Math.abs(s.p[1] - g1 * rho1) < 1e-15);
 });
 
-test("property 2: a unit placed in the dead cone stays frozen under BN and rshift, and learns the teacher under psBN", () => {
+test("property 2: a unit placed in the dead cone stays frozen under BN and rshift, and learns the teacher under revive", () => {
   const teacher = { kind: "teacher", readout: 1, gamma: 1, beta: 0, labelNoise: 0.1 } as const;
   const base = { batch: 32, steps: 400, gamma0: 0.5, beta0: -5, collapse: { kind: "ratio", c: 1e9 }, loss: teacher, optimizer: { lr: 0.05 } } as const;
   for (const norm of [BN, RSHIFT]) {
     const o = run(defineProblem({ ...base, norm }), 30, false);
     for (let i = 0; i < 30; i++) assert.ok(o.finalGamma[i] === 0.5 && Math.abs(o.finalBeta[i] + 5) < 1e-12, norm.kind);
   }
-  const dead = teacherExcessLoss(0.5, -5, 1, 0); // 1/4: the loss of z = 0; psBN must close 95% of it
-  const o = run(defineProblem({ ...base, norm: PSBN }), 30, false);
+  const dead = teacherExcessLoss(0.5, -5, 1, 0); // 1/4: the loss of z = 0; revive must close 95% of it
+  const o = run(defineProblem({ ...base, norm: REVIVE }), 30, false);
   for (let i = 0; i < 30; i++) {
     const loss = teacherExcessLoss(o.finalGamma[i], o.finalBeta[i], 1, 0);
-    assert.ok(loss < 0.05 * dead, `psbn loss ${loss} vs dead ${dead}`);
+    assert.ok(loss < 0.05 * dead, `revive loss ${loss} vs dead ${dead}`);
   }
 });
 
@@ -132,9 +133,9 @@ function fineTune(norm: Norm) {
 }
 const diffSe = (a: number, b: number) => Math.sqrt((a * (1 - a) + b * (1 - b)) / FT_N);
 
-test("comparison: psBN recovers: the fraction collapsed (r <= -3) at T is below BN's by > 3 SE", () => {
-  const bn = fineTune(BN), ps = fineTune(PSBN);
-  assert.ok(bn.stuck - ps.stuck > 3 * diffSe(bn.stuck, ps.stuck), `bn ${bn.stuck} psbn ${ps.stuck}`);
+test("comparison: revive recovers: the fraction collapsed (r <= -3) at T is below BN's by > 3 SE", () => {
+  const bn = fineTune(BN), ps = fineTune(REVIVE);
+  assert.ok(bn.stuck - ps.stuck > 3 * diffSe(bn.stuck, ps.stuck), `bn ${bn.stuck} revive ${ps.stuck}`);
 });
 
 test("comparison: rshift prevents collapse: P(first passage to r <= -3) below BN's by > 3 SE", () => {
@@ -142,13 +143,13 @@ test("comparison: rshift prevents collapse: P(first passage to r <= -3) below BN
   assert.ok(bn.ever - rs.ever > 3 * diffSe(bn.ever, rs.ever), `bn ${bn.ever} rshift ${rs.ever}`);
 });
 
-test("comparison: psBN and rshift reach a lower mean teacher loss than BN, by > 3 SE", () => {
+test("comparison: revive and rshift reach a lower mean teacher loss than BN, by > 3 SE", () => {
   const ms = (v: number[]) => {
     const m = v.reduce((a, b) => a + b, 0) / v.length;
     return { m, se: Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1) / v.length) };
   };
   const bn = ms(fineTune(BN).loss);
-  for (const norm of [PSBN, RSHIFT]) {
+  for (const norm of [REVIVE, RSHIFT]) {
     const q = ms(fineTune(norm).loss);
     assert.ok(bn.m - q.m > 3 * Math.hypot(bn.se, q.se), `${norm.kind}: ${q.m}+-${q.se} vs bn ${bn.m}+-${bn.se}`);
   }
