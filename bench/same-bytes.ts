@@ -100,6 +100,11 @@ const CASES: [string, Fields, number][] = [
     model: "reduced", batch: 8, steps: 200, keepOptimizerState: true, optimizer: { kind: "adam", lr: 0.03 },
     phases: [{ steps: 100, optimizer: { kind: "adam", lr: 0.01, momentum: 0.9, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, schedule: { kind: "constant" } } }],
   }, 100],
+  // psBN (y = BN(x) + alpha), added after the cases above so that their indices stay
+  ["mech psbn sgd wd", { batch: 8, steps: 300, beta0: -3, norm: { kind: "psbn", alpha: 0.1 }, optimizer: { lr: 0.2, weightDecay: 0.05 }, collapse: { kind: "dead" } }, 100],
+  ["mech psbn momentum wd", { batch: 8, steps: 300, beta0: -0.5, norm: { kind: "psbn", alpha: 0.2 }, optimizer: { kind: "momentum", lr: 0.05, momentum: 0.9, weightDecay: 0.02 }, collapse: { kind: "ratio", c: 2 } }, 100],
+  ["mech psbn adamw", { batch: 8, steps: 300, norm: { kind: "psbn", alpha: 0.1 }, optimizer: { kind: "adamw", lr: 0.02, weightDecay: 0.1 }, collapse: { kind: "ratio", c: 2 } }, 100],
+  ["reduced lanes psbn adam wd", { model: "reduced", batch: 16, steps: 300, norm: { kind: "psbn", alpha: 0.1 }, optimizer: { kind: "adam", lr: 0.03, weightDecay: 0.01 }, collapse: { kind: "ratio", c: 2 } }, 200],
 ];
 
 const lines: string[] = [];
