@@ -15,7 +15,7 @@ import { parseNorm } from "../src/config/phases-config.ts";
 import { resolveSweep } from "../src/ensemble/problem.ts";
 import { decayFactors } from "../src/theory/psbn-recovery.ts";
 
-type Fields = Parameters<typeof defineProblem>[0];
+type Fields = NonNullable<Parameters<typeof defineProblem>[0]>;
 const ALPHA = 0.1;
 const teacher = { kind: "teacher" as const, readout: 1.5, gamma: 0.7, beta: -0.4, labelNoise: 2 };
 const sgd = (lr: number) => ({ kind: "sgd" as const, lr, momentum: 0.9, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, schedule: { kind: "constant" as const } });
