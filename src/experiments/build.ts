@@ -48,6 +48,11 @@ export function buildFigure(exp: Experiment, measured: Measured[], mode: Mode, d
       if (!runs.length) throw new Error(`${exp.id}: needs paths measurements`);
       return buildRecovery(exp, runs);
     }
+    case "psbn-recovery": {
+      const m = measured.find((x) => x.kind === "psbn-recovery");
+      if (!m || m.kind !== "psbn-recovery") throw new Error(`${exp.id}: needs a psbn-recovery measurement`);
+      return m.built;
+    }
     case "trajectories": {
       const m = measured.find((x) => x.kind === "paths");
       if (!m || m.kind !== "paths") throw new Error(`${exp.id}: needs a paths measurement`);

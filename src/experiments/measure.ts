@@ -10,12 +10,14 @@ import type { ResultCache } from "./cache.ts";
 import type { DriftMeasurement, Measurement, Mode, PathsMeasurement } from "./types.ts";
 import { measureLayer, type LayerMeasured } from "./measure-layer.ts";
 import { PATH_STREAMS } from "../rng/keys.ts";
+import { measurePsbnRecovery, type PsbnRecoveryMeasured } from "./build-psbn.ts";
 
 export type Measured =
   | { kind: "sweep"; label: string; result: SweepResult }
   | { kind: "paths"; label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] }
   | { kind: "drift"; label: string; spec: SweepProblem["config"]; template: UnitProblem; points: DriftPoint[] }
-  | LayerMeasured;
+  | LayerMeasured
+  | PsbnRecoveryMeasured;
 
 export interface MeasureContext {
   mode: Mode;
@@ -26,7 +28,7 @@ export interface MeasureContext {
 
 /** The config a measurement runs in this mode, resolved (every default filled in, lists expanded). */
 export function resolvedConfig(m: Measurement, mode: Mode): SweepProblem {
-  if (m.kind === "layer") throw new Error(`${m.label}: a layer measurement has no sweep config (see layerSettings)`);
+  if (m.kind === "layer" || m.kind === "psbn-recovery") throw new Error(`${m.label}: a ${m.kind} measurement has no sweep config`);
   const quick = mode === "quick" ? (m.kind === "drift" ? {} : m.quick) : {};
   return resolveSweep({ ...m.config, ...quick } satisfies RawSweepConfig);
 }
@@ -47,6 +49,7 @@ function sweepWork(spec: SweepProblem): number {
 /** Runs a measurement, or takes it from the cache when its resolved config ran before. */
 export async function measure(m: Measurement, ctx: MeasureContext): Promise<{ value: Measured; cached: boolean }> {
   if (m.kind === "layer") return measureLayer(m, ctx);
+  if (m.kind === "psbn-recovery") return measurePsbnRecovery(m, ctx);
   const spec = resolvedConfig(m, ctx.mode);
   switch (m.kind) {
     case "sweep": {

@@ -3,6 +3,7 @@ import type { Experiment, SweepMeasurement } from "./types.ts";
 import { REGIME_EXPERIMENTS } from "./regimes.ts";
 import { LAYER_EXPERIMENTS } from "./layer.ts";
 import { RECOVERY_EXPERIMENTS } from "./recovery.ts";
+import { PSBN_RECOVERY_EXPERIMENT } from "./build-psbn.ts";
 
 /**
  * The figure set of `bn-collapse reproduce`, as data. Figures that share a measurement share its
@@ -129,5 +130,6 @@ export const EXPERIMENTS: Experiment[] = [
   },
   ...REGIME_EXPERIMENTS, // issue 6: regimes and remedies (src/experiments/regimes.ts)
   ...LAYER_EXPERIMENTS, // issue 6 item 3: the BN layer against the single unit (src/experiments/layer.ts)
-  ...RECOVERY_EXPERIMENTS, // issue 6 item 4: recovery over time, BN vs psBN vs rshift (src/experiments/recovery.ts)
+  ...RECOVERY_EXPERIMENTS, // issue 6 item 4: recovery over time, BN vs revive vs rshift (src/experiments/recovery.ts)
+  PSBN_RECOVERY_EXPERIMENT, // issue 15 item 1: psBN (BN + alpha) under weight decay (src/experiments/build-psbn.ts)
 ];

@@ -55,7 +55,13 @@ export interface LayerMeasurement {
   quick: { config?: Partial<LayerConfig>; lr?: number[]; layers?: number; singleTrials?: number };
 }
 
-export type Measurement = SweepMeasurement | PathsMeasurement | DriftMeasurement | LayerMeasurement;
+/** psBN's dead fractions and recovery times (src/experiments/build-psbn.ts, which holds the settings). */
+export interface PsbnRecoveryMeasurement {
+  kind: "psbn-recovery";
+  label: string;
+}
+
+export type Measurement = SweepMeasurement | PathsMeasurement | DriftMeasurement | LayerMeasurement | PsbnRecoveryMeasurement;
 
 export type FigureKind =
   | "probability-vs-lr"
@@ -67,7 +73,8 @@ export type FigureKind =
   | "trajectories"
   | "comparison"
   | "layer-vs-unit"
-  | "recovery";
+  | "recovery"
+  | "psbn-recovery";
 
 /** One figure: what to measure, how to draw it, and what the paper says it should show. */
 export interface Experiment {
