@@ -18,6 +18,7 @@ import {
   type ProbabilityPoint,
 } from "../src/plot/index.ts";
 import { compileSpec } from "../src/render/compile.ts";
+import { psbnRecoverySpec } from "../src/plot/psbn-recovery.ts";
 import { renderSvg } from "../src/render/svg.ts";
 import { svgToPng } from "../src/render/png.ts";
 import { rowsToCsv } from "../src/render/csv.ts";
@@ -87,6 +88,11 @@ const specs: Record<string, TopLevelSpec> = {
   "fraction-over-time": fractionOverTimeSpec(
     ["BN", "psBN"].flatMap((series, j) => [0, 100, 200].map((step) => ({ series, step, fraction: 0.1 / (j + 1), lo: 0.05 / (j + 1), hi: 0.15 / (j + 1) }))),
     { title: "recovery", yTitle: "fraction" },
+  ),
+  "psbn-recovery": psbnRecoverySpec(
+    ["BN", "psBN"].flatMap((series, j) => [0, 100, 200].map((step) => ({ series, step, fraction: 0.1 / (j + 1), lo: 0.05 / (j + 1), hi: 0.15 / (j + 1) }))),
+    [0.001, 0.002, 0.004].flatMap((k) => ["α = 0.1", "α = 0.2"].map((group, j) => ({ group, lrLambda: k, measured: 3 / k / (j + 1), lo: 2.9 / k / (j + 1), hi: 3.1 / k / (j + 1), predicted: 3 / k / (j + 1), exit: 2.6 / k / (j + 1) }))),
+    { title: "psBN", subtitle: ["left", "right"], deadTitle: "dead", timesTitle: "times" },
   ),
   comparison: comparisonSpec(
     points.filter((p) => p.gamma === 1).flatMap((p) => ["sgd", "adam"].map((variant) => ({ ...p, variant }))),
