@@ -58,6 +58,14 @@ export const SWEEP_FIELDS = {
     kind: "integer", default: 200, min: 2, max: 1_000_000, optional: true, group: "Statistics", meta: "N",
     help: ["Kaplan-Meier curve points per cell", "(evenly thinned; fit's median band reads them)"],
   },
+  estimator: {
+    kind: "term", default: "mc", optional: true, group: "Statistics", meta: "E",
+    help: ["mc (plain Monte Carlo) | ams[:REPLICAS[:KILL]] (adaptive multilevel", "splitting for rare collapse, default ams:100:10; docs/rare-events.md)"],
+  },
+  amsRuns: {
+    kind: "integer", default: 16, min: 1, max: 1_000_000, optional: true, group: "Statistics", meta: "M",
+    help: ["independent AMS runs per cell: p is their mean, its SE their spread"],
+  },
 } as const satisfies Record<string, Field>;
 
 /** The groups of `sweep --help`, in order. */

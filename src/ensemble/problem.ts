@@ -1,5 +1,6 @@
 import { LIST_FIELDS, SWEEP_FIELDS, type ListField, type SweepConfig } from "../config/fields.ts";
 import { resolveConfig, templateOf } from "../config/resolve.ts";
+import { parseEstimator, type Estimator } from "../config/terms.ts";
 import { tabulateScheduleFactors } from "../model/schedule.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { UnitProblem } from "../model/problem.ts";
@@ -26,6 +27,10 @@ export interface SweepProblem {
   interval: SweepConfig["interval"];
   /** points kept of each cell's Kaplan-Meier curve */
   kmPoints: number;
+  /** plain Monte Carlo, or AMS with its replicas and kill count (src/ensemble/ams-run.ts) */
+  estimator: Estimator;
+  /** AMS: independent runs per cell */
+  amsRuns: number;
 }
 
 /** The grid's axes: the settings given as LISTs (src/config/fields.ts). */
@@ -78,7 +83,10 @@ export function resolveSweep(raw: unknown): SweepProblem {
   checkScheduledRates(template, config.lr);
   const axes = Object.fromEntries(AXES.map((a) => [a, config[a]])) as Record<Axis, number[]>;
   const { trials, seed, streams, stopAtCollapse, interval, kmPoints = SWEEP_FIELDS.kmPoints.default } = config;
-  return { config, template, axes, trials, seed, streams, stopAtCollapse, interval, kmPoints };
+  const estimator = parseEstimator(config.estimator ?? SWEEP_FIELDS.estimator.default);
+  const amsRuns = config.amsRuns ?? SWEEP_FIELDS.amsRuns.default;
+  if (estimator.kind === "ams" && !stopAtCollapse) throw new ConfigError("stopAtCollapse", "AMS stops every replica at the collapse level; it applies to --estimator mc only");
+  return { config, template, axes, trials, seed, streams, stopAtCollapse, interval, kmPoints, estimator, amsRuns };
 }
 
 /** lr x factor must stay finite in every cell; found only inside a worker, it would fail mid-run. */

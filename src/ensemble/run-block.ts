@@ -1,5 +1,7 @@
 import { compileProblem, type Compiled } from "../engine/compiled.ts";
 import { simulateCompiled } from "../engine/simulate.ts";
+import { allocateOutcomes } from "../engine/trajectory.ts";
+import { runAms } from "./ams-run.ts";
 import type { BlockResult, BlockTask } from "./block.ts";
 
 /**
@@ -16,6 +18,10 @@ export function createBlockRunner(): (task: BlockTask) => BlockResult {
       unit = compileProblem(task.problem);
       cachedCell = task.cell;
       cachedKey = key;
+    }
+    if (task.ams !== undefined) {
+      const ams = Array.from({ length: task.count }, (_, j) => runAms(unit!, task.ams!, task.seed, task.streamKey, task.first + j));
+      return { cell: task.cell, first: task.first, outcomes: allocateOutcomes(0), ams };
     }
     const outcomes = simulateCompiled(unit, {
       seed: task.seed,

@@ -1,4 +1,5 @@
 import { allocateOutcomes, type TrajectoryOutcomes } from "../engine/trajectory.ts";
+import { runAmsSweep } from "./ams-sweep.ts";
 import type { BlockTask } from "./block.ts";
 import { enumerateCells, type Cell } from "./grid.ts";
 import { AXES, type Axis, type SweepProblem } from "./problem.ts";
@@ -54,6 +55,7 @@ export function planBlocks(sweep: SweepProblem, cells: Cell[]): BlockTask[] {
 export async function runSweep(sweep: SweepProblem, options: SweepOptions = {}): Promise<SweepResult> {
   const all = enumerateCells(sweep);
   const chosen = options.cellIndices ? options.cellIndices.map((i) => all[i]) : all;
+  if (sweep.estimator.kind === "ams") return runAmsSweep(sweep, all, chosen, options);
   const { trials, interval, kmPoints } = sweep;
   const { steps } = sweep.template;
   const tasks = planBlocks(sweep, chosen);

@@ -48,6 +48,15 @@ export function fitBoundaryStreams(cell: StreamFamily): StreamFamily {
   return family(`fit-boundary;${cell}`);
 }
 
+/**
+ * Adaptive multilevel splitting (src/ensemble/ams-run.ts): run `run` of a cell, iteration
+ * `iteration` (0: the initial replicas), a child of the cell; the index is the replica. A branch's
+ * stream first picks the survivor it copies, then drives the branch from the copied state.
+ */
+export function amsStreams(cell: string, run: number, iteration: number): StreamFamily {
+  return family(`ams;${cell};run=${run};iteration=${iteration}`);
+}
+
 /** The (gamma, beta) paths a figure draws. */
 export const PATH_STREAMS = family("paths");
 

@@ -46,6 +46,40 @@ export interface CellStatistics {
   /** mean updates executed per trajectory (work done) */
   meanSteps: number;
   stops: StopCounts;
+  /** the AMS estimator's own numbers, in a cell run with --estimator ams (see AmsStatistics) */
+  ams?: AmsStatistics;
+}
+
+/**
+ * A cell estimated by adaptive multilevel splitting (src/ensemble/ams-run.ts, docs/rare-events.md)
+ * from M independent runs of N replicas. In such a cell the binomial fields are not a binomial count:
+ * p, se and ci95 are the ones below; trials is M x N (the final replicas), collapsed those of them at
+ * the collapse level, nonFinite those that went non-finite, and the first-passage summary is empty.
+ */
+export interface AmsStatistics {
+  replicas: number;
+  kill: number;
+  runs: number;
+  /** the mean of the M runs' estimates (each unbiased) */
+  p: number;
+  /** sample standard deviation of the runs' estimates over sqrt(M) */
+  se: number;
+  /** p +- t(0.975, M - 1) se, clipped to [0, 1] */
+  ci95: [number, number];
+  /** se / p; null when p = 0 */
+  relativeSe: number | null;
+  /** the runs' own estimates, in run order */
+  runEstimates: number[];
+  iterations: { mean: number; max: number };
+  /** updates executed (replays to branch points included) and updates x B: what the estimate cost */
+  work: { steps: number; sampleSteps: number };
+  /** runs whose estimate is 0: every replica killed at once, or the estimate fell below 1e-300 */
+  runsExtinct: number;
+  runsBelowFloor: number;
+  /** distinct initial replicas the final replicas at the level descend from, per run: smallest, mean, and summed over the runs */
+  distinctAncestors: { min: number; mean: number; total: number };
+  /** why the estimate may be less precise than its SE says; empty when nothing is suspect */
+  warnings: string[];
 }
 
 /** One cell of a result: its axis values first, then its statistics. */
