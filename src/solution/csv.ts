@@ -17,15 +17,30 @@ const STATISTICS: [string, (c: CellResult) => number | null][] = [
   ["mean_steps", (c) => c.meanSteps],
 ];
 
+/** Columns added where the cells were estimated by AMS (AmsStatistics); absent otherwise, so MC output is unchanged. */
+const AMS_STATISTICS: [string, (c: CellResult) => number | null][] = [
+  ["ams_runs", (c) => c.ams?.runs ?? null],
+  ["ams_replicas", (c) => c.ams?.replicas ?? null],
+  ["ams_kill", (c) => c.ams?.kill ?? null],
+  ["ams_relative_se", (c) => c.ams?.relativeSe ?? null],
+  ["ams_iterations_mean", (c) => c.ams?.iterations.mean ?? null],
+  ["ams_work_steps", (c) => c.ams?.work.steps ?? null],
+  ["ams_work_sample_steps", (c) => c.ams?.work.sampleSteps ?? null],
+  ["ams_distinct_ancestors", (c) => c.ams?.distinctAncestors.total ?? null],
+  ["ams_runs_extinct", (c) => c.ams?.runsExtinct ?? null],
+  ["ams_warnings", (c) => c.ams?.warnings.length ?? null],
+];
+
 const cell = (v: number | null) => (v === null || Number.isNaN(v) ? "" : String(v));
 
 /** One row per cell, the axes first; empty fields where a value is undefined (a median never reached). */
 export function sweepToCsv(result: SweepResult): string {
-  const header = [...LIST_FIELDS, ...STATISTICS.map(([name]) => name)].join(",");
+  const columns = result.cells.some((c) => c.ams !== undefined) ? [...STATISTICS, ...AMS_STATISTICS] : STATISTICS;
+  const header = [...LIST_FIELDS, ...columns.map(([name]) => name)].join(",");
   const rows = result.cells.map((c) => {
     let row = "";
     for (const a of LIST_FIELDS) row += `${cell(c[a])},`;
-    for (const [, read] of STATISTICS) row += `${cell(read(c))},`;
+    for (const [, read] of columns) row += `${cell(read(c))},`;
     return row.slice(0, -1);
   });
   return [header, ...rows].join("\n") + "\n";
