@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
   PATH_STREAMS,
   STARTUP_STREAMS,
+  amsStreams,
   cellStreams,
   childSeed,
   fitBoundaryStreams,
@@ -24,6 +25,7 @@ test("stream keys: the texts every seed has always been extended with", () => {
   assert.equal(cellStreams(at, "common"), "common");
   assert.equal(fitDriftStreams(cellStreams(at)), "fit-drift;lr=0.2;gamma=1;beta=-0.5;batch=32");
   assert.equal(fitBoundaryStreams(cellStreams(at)), "fit-boundary;lr=0.2;gamma=1;beta=-0.5;batch=32");
+  assert.equal(amsStreams(cellStreams(at), 3, 0), "ams;lr=0.2;gamma=1;beta=-0.5;batch=32;run=3;iteration=0");
   assert.equal(PATH_STREAMS, "paths");
   assert.equal(STARTUP_STREAMS, "startup");
   assert.equal(layerStreams(DEFAULT_LAYER), "layer;K=16;d=32;B=8;tg=1;tb=0;noise=4;a=1");

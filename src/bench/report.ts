@@ -48,6 +48,14 @@ export function formatBenchReport(r: BenchReport): string {
   if (r.ratios.allCoresVs1Cold !== null) {
     lines.push(`  ${"all cores / 1 worker, starting the workers".padEnd(44)} ${`${r.ratios.allCoresVs1Cold.toFixed(2)}x`.padStart(8)}   (no target)`);
   }
+  lines.push("");
+  lines.push(`rare events, work to a 10% relative SE (${r.rare.estimator}; ${r.rare.setting}):`);
+  for (const p of r.rare.points) {
+    lines.push(
+      `  P ~ ${p.target.padEnd(5)} lr ${p.lr}: AMS p = ${p.p.toExponential(2)} +- ${p.se.toExponential(1)} (${p.runs} runs); ` +
+        `brute force ${p.workBrute.toExponential(2)} updates${p.extrapolated ? " (extrapolated)" : ""}, AMS ${p.workAms.toExponential(2)}: ${p.workRatio.toFixed(1)}x less`,
+    );
+  }
   return lines.join("\n") + "\n";
 }
 

@@ -2,6 +2,7 @@ import { defaultWorkerCount } from "../ensemble/pool.ts";
 import { VERSION } from "../solution/result.ts";
 import { measureEngine, measureWorkerStartup, type EngineRuns } from "./engine-throughput.ts";
 import { loadAverage, machineFacts, type MachineFacts } from "./machine.ts";
+import { measureRareWork, type RareWorkReport } from "./rare-work.ts";
 import { runCReference, runNumpyReference, type ReferenceRuns } from "./references.ts";
 import { timeReproduceQuick, type ReproduceTiming } from "./reproduce-timing.ts";
 import { median, pairwiseAgreement, pooledEstimate, type Estimate, type PairCheck } from "./stats.ts";
@@ -46,6 +47,8 @@ export interface BenchReport {
   /** the engine-vs-reference ratios per CPU second, for a machine that is not quiet (no targets) */
   ratiosCpu: { mechanistic1VsNumpy: number | null; mechanistic1VsC: number | null };
   targets: TargetCheck[];
+  /** AMS against brute force: work to a 10% relative SE at P ~ 1e-3, 1e-5, 1e-7 (src/bench/rare-work.ts) */
+  rare: RareWorkReport;
 }
 
 export interface BenchOptions {
@@ -133,6 +136,7 @@ export async function runBench(w: BenchWorkload, options: BenchOptions): Promise
   const reproduceQuick: ReproduceTiming = wantReproduce
     ? timeReproduceQuick()
     : { available: false, note: options.quick ? "not timed with --quick" : "skipped (--no-reproduce)", seconds: null, exitCode: null };
+  const rare = await measureRareWork(options.quick, log);
   machine.loadAverageEnd = loadAverage();
 
   const references = { numpy: referenceEntry(numpy), c: referenceEntry(c) };
@@ -163,5 +167,6 @@ export async function runBench(w: BenchWorkload, options: BenchOptions): Promise
       mechanistic1VsC: ratio(mechanistic.perCpuSecond1, c.perCpuSecond),
     },
     targets: checkTargets(ratios, workersAll),
+    rare,
   };
 }
