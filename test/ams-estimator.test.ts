@@ -46,16 +46,18 @@ const CASES: Case[] = [
 ];
 
 for (const c of CASES) {
-  test(`AMS agrees with brute force within 4 combined SE: ${c.name}`, async () => {
+  test(`AMS (both scores) agrees with brute force within 4 combined SE: ${c.name}`, async () => {
     const mc = await oneCell({ ...c.setting, trials: c.mcTrials, seed: 11 });
-    const ams = await oneCell({ ...c.setting, estimator: "ams:50:5", amsRuns: 40, seed: 12 });
     assert.ok(mc.p! >= c.decade[0] && mc.p! < c.decade[1], `brute force p = ${mc.p} is outside ${c.decade}`);
-    assert.ok(ams.ams !== undefined && ams.ams.runs === 40 && ams.ams.replicas === 50);
-    const z = zScore(ams, mc);
-    process.stderr.write(`  ${c.name}: mc ${mc.p!.toExponential(3)} +- ${mc.se!.toExponential(2)}, ams ${ams.p!.toExponential(3)} +- ${ams.se!.toExponential(2)}, z = ${z.toFixed(2)}\n`);
-    assert.ok(Math.abs(z) < 4, `z = ${z}`);
-    // AMS's own interval is a t interval around its mean
-    assert.ok(ams.ci95[0] <= ams.p! && ams.p! <= ams.ci95[1]);
+    for (const score of ["extreme", "time"]) {
+      const ams = await oneCell({ ...c.setting, estimator: `ams:50:5:${score}`, amsRuns: 40, seed: 12 });
+      assert.ok(ams.ams !== undefined && ams.ams.runs === 40 && ams.ams.replicas === 50);
+      const z = zScore(ams, mc);
+      process.stderr.write(`  ${c.name}, ${score}: mc ${mc.p!.toExponential(3)} +- ${mc.se!.toExponential(2)}, ams ${ams.p!.toExponential(3)} +- ${ams.se!.toExponential(2)}, z = ${z.toFixed(2)}\n`);
+      assert.ok(Math.abs(z) < 4, `${score}: z = ${z}`);
+      // AMS's own interval is a t interval around its mean
+      assert.ok(ams.ci95[0] <= ams.p! && ams.p! <= ams.ci95[1]);
+    }
   });
 }
 
@@ -67,19 +69,21 @@ test("generalised AMS is unbiased at N = 3, k = 1 (ties at the level killed too)
   const sweep = resolveSweep({ ...setting, estimator: "ams:3:1", amsRuns: 1, seed: 22 });
   const c = compileProblem(sweep.template);
   const M = 3000;
-  let sum = 0, sum2 = 0, killed = 0, levels = 0;
-  for (let run = 0; run < M; run++) {
-    const r = runAms(c, { replicas: 3, kill: 1 }, 22, "unbiased", run);
-    sum += r.p;
-    sum2 += r.p * r.p;
-    killed += r.killed;
-    levels += r.iterations;
+  for (const score of ["extreme", "time"] as const) {
+    let sum = 0, sum2 = 0, killed = 0, levels = 0;
+    for (let run = 0; run < M; run++) {
+      const r = runAms(c, { replicas: 3, kill: 1, score }, 22, "unbiased", run);
+      sum += r.p;
+      sum2 += r.p * r.p;
+      killed += r.killed;
+      levels += r.iterations;
+    }
+    const p = sum / M, se = Math.sqrt((sum2 / M - p * p) / (M - 1));
+    const z = zScore({ p, se }, mc);
+    process.stderr.write(`  N = 3, ${score}: mean of ${M} runs ${p.toExponential(3)} +- ${se.toExponential(2)}, mc ${mc.p!.toExponential(3)} +- ${mc.se!.toExponential(2)}, z = ${z.toFixed(2)}; ${killed - levels} extra kills from ties\n`);
+    assert.ok(killed > levels, "the setting has ties at a level (more kills than iterations x k), so the tie rule is exercised");
+    assert.ok(Math.abs(z) < 4, `${score}: z = ${z}`);
   }
-  const p = sum / M, se = Math.sqrt((sum2 / M - p * p) / (M - 1));
-  const z = zScore({ p, se }, mc);
-  process.stderr.write(`  N = 3: mean of ${M} runs ${p.toExponential(3)} +- ${se.toExponential(2)}, mc ${mc.p!.toExponential(3)} +- ${mc.se!.toExponential(2)}, z = ${z.toFixed(2)}; ${killed - levels} extra kills from ties\n`);
-  assert.ok(killed > levels, "the setting has ties at a level (more kills than iterations x k), so the tie rule is exercised");
-  assert.ok(Math.abs(z) < 4, `z = ${z}`);
 });
 
 test("AMS returns 0 where collapse is impossible, and a replica at the level from the start ends the run at once", async () => {

@@ -66,6 +66,7 @@ test("the done-when command prints p with its interval and the work; CSV has the
   const cell = JSON.parse(json.stdout).cells[0];
   assert.equal(cell.ams.replicas, 100);
   assert.equal(cell.ams.kill, 10);
+  assert.equal(cell.ams.score, "time");
   assert.equal(cell.ams.runs, 16);
   assert.ok(cell.p > 0 && cell.p < 1e-6, `p = ${cell.p}`);
   assert.ok(cell.ci95[0] <= cell.p && cell.p < cell.ci95[1]);

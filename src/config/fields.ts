@@ -60,7 +60,7 @@ export const SWEEP_FIELDS = {
   },
   estimator: {
     kind: "term", default: "mc", optional: true, group: "Statistics", meta: "E",
-    help: ["mc (plain Monte Carlo) | ams[:REPLICAS[:KILL]] (adaptive multilevel", "splitting for rare collapse, default ams:100:10; docs/rare-events.md)"],
+    help: ["mc (plain Monte Carlo) | ams[:REPLICAS[:KILL[:SCORE]]] (adaptive", "multilevel splitting for rare collapse, default ams:100:10:time;", "SCORE time | extreme; docs/rare-events.md)"],
   },
   amsRuns: {
     kind: "integer", default: 16, min: 1, max: 1_000_000, optional: true, group: "Statistics", meta: "M",

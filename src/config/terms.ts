@@ -146,13 +146,15 @@ export function formatSchedule(s: Schedule): string {
 }
 
 /** How a sweep estimates each cell's P(first passage <= T). */
-export type Estimator = { kind: "mc" } | { kind: "ams"; replicas: number; kill: number };
+export type Estimator = { kind: "mc" } | { kind: "ams"; replicas: number; kill: number; score: "extreme" | "time" };
 
 /** AMS's defaults: 100 replicas, the lowest 10% killed per iteration (docs/rare-events.md says why). */
 export const AMS_DEFAULT_REPLICAS = 100;
 export const AMS_DEFAULT_KILL_FRACTION = 0.1;
+/** the time-aware score: at P ~ 1e-7 it needs ~30x less work than the running extreme for the same SE (docs/rare-events.md) */
+export const AMS_DEFAULT_SCORE = "time";
 
-/** "mc" | "ams[:REPLICAS[:KILL]]", with 2 <= REPLICAS and 1 <= KILL < REPLICAS integers. */
+/** "mc" | "ams[:REPLICAS[:KILL[:SCORE]]]", with 2 <= REPLICAS and 1 <= KILL < REPLICAS integers, SCORE extreme | time. */
 export function parseEstimator(text: string, field = "estimator"): Estimator {
   const [kind, args] = split(text);
   if (kind === "mc") {
@@ -160,12 +162,14 @@ export function parseEstimator(text: string, field = "estimator"): Estimator {
     return { kind: "mc" };
   }
   if (kind === "ams") {
-    arity(field, text, args, 0, 2, "ams[:REPLICAS[:KILL]]");
+    arity(field, text, args, 0, 3, "ams[:REPLICAS[:KILL[:SCORE]]]");
     const replicas = args.length > 0 ? parseNumber(args[0], field) : AMS_DEFAULT_REPLICAS;
     if (!Number.isInteger(replicas) || replicas < 2 || replicas > 1_000_000) throw new ConfigError(field, `REPLICAS in "${text}" must be an integer in 2..1000000`);
     const kill = args.length > 1 ? parseNumber(args[1], field) : Math.max(1, Math.round(AMS_DEFAULT_KILL_FRACTION * replicas));
     if (!Number.isInteger(kill) || kill < 1 || kill >= replicas) throw new ConfigError(field, `KILL in "${text}" must be an integer in 1..${replicas - 1} (fewer than REPLICAS)`);
-    return { kind: "ams", replicas, kill };
+    const score = args.length > 2 ? args[2].trim().toLowerCase() : AMS_DEFAULT_SCORE;
+    if (score !== "extreme" && score !== "time") throw new ConfigError(field, `SCORE in "${text}" must be extreme or time`);
+    return { kind: "ams", replicas, kill, score };
   }
   throw new ConfigError(field, `unknown estimator "${text}" (mc or ams[:REPLICAS[:KILL]])`);
 }

@@ -34,6 +34,16 @@ export interface AmsSettings {
   replicas: number;
   /** k: the k-th lowest score is the next level */
   kill: number;
+  /**
+   * "extreme" (the default here; the sweep's default is "time"): the running maximum of the coordinate x (minus L). "time": below the level,
+   * the running maximum of the distance to the collapse set in parameter units, (x - L)|gamma| for
+   * the ratio criteria (= -(beta - threshold |gamma|)), x - L for gamma, divided by
+   * sqrt((T - t + 1) / T): the distance in units of the spread the parameters still have time for, so
+   * a state far from collapse late in the run, or with a large |gamma| (small steps in r), scores
+   * lower. At or above the level both are x - L >= 0: the score reaches 0 exactly when the criterion
+   * holds.
+   */
+  score?: "extreme" | "time";
 }
 
 /** What one AMS run returns. */
@@ -91,6 +101,8 @@ interface Workspace {
   pick: Int32Array;
   /** updates executed so far in this run */
   steps: number;
+  timeAware: boolean;
+  L: number;
   /** the stop of the last advance: RUNNING (horizon or crossing) or a STOP_* code */
   stop: number;
 }
@@ -112,6 +124,8 @@ function workspace(c: Compiled, n: number): Workspace {
     pick: createRngState(),
     steps: 0,
     stop: RUNNING,
+    timeAware: false,
+    L: collapseLevel(c),
   };
 }
 
@@ -123,7 +137,7 @@ function workspace(c: Compiled, n: number): Workspace {
  * branch point). ws.stop tells which.
  */
 function advance(ws: Workspace, s: UnitState, best: number, until: number): number {
-  const c = ws.c, on = c.unit.criterionOn, p = s.p;
+  const c = ws.c, on = c.unit.criterionOn, p = s.p, timeAware = ws.timeAware, L = ws.L;
   ws.stop = RUNNING;
   for (;;) {
     const ph = c.phases[s.phase], T = ph.steps, last = ph.last;
@@ -136,7 +150,8 @@ function advance(ws: Workspace, s: UnitState, best: number, until: number): numb
         return best;
       }
       if (last) {
-        const x = coordinate(on, p[0], p[1]);
+        let x = coordinate(on, p[0], p[1]) - L;
+        if (timeAware && x < 0) x *= (on === ON_RATIO ? Math.abs(p[0]) : 1) / Math.sqrt((T - s.t + 1) / T);
         if (x > best) best = x;
         if (x > until || reason !== RUNNING) {
           ws.stop = reason;
@@ -163,7 +178,8 @@ export function runAms(c: Compiled, settings: AmsSettings, seed: string | number
   }
   const ws = cached !== null && cached.c === c && cached.origin.length === n ? cached : (cached = workspace(c, n));
   ws.steps = 0;
-  const L = collapseLevel(c);
+  ws.timeAware = settings.score === "time";
+  const L = 0; // scores are measured from the collapse level
   const { origin, work, score, originScore, originStop, sorted, ancestor, nonFinite, survivors, killed, seen } = ws;
 
   const first = amsStreams(streamKey, run, 0);

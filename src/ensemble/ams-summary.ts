@@ -52,6 +52,7 @@ export function summariseAmsCell(runs: readonly AmsRunResult[], settings: AmsSet
   const ams: AmsStatistics = {
     replicas: settings.replicas,
     kill: settings.kill,
+    score: settings.score ?? "extreme",
     runs: m,
     p,
     se,

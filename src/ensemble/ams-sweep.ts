@@ -24,7 +24,8 @@ export function planAmsBlocks(sweep: SweepProblem, cells: readonly Cell[], ams: 
 
 export async function runAmsSweep(sweep: SweepProblem, all: readonly Cell[], chosen: readonly Cell[], options: SweepOptions): Promise<SweepResult> {
   if (sweep.estimator.kind !== "ams") throw new Error("runAmsSweep: not an AMS sweep");
-  const settings: AmsSettings = { replicas: sweep.estimator.replicas, kill: sweep.estimator.kill };
+  const { replicas, kill, score } = sweep.estimator;
+  const settings: AmsSettings = { replicas, kill, score };
   const m = sweep.amsRuns;
   const pending = new Map<number, { runs: AmsRunResult[]; remaining: number }>();
   const done = new Map<number, CellResult>();

@@ -59,6 +59,8 @@ export interface CellStatistics {
 export interface AmsStatistics {
   replicas: number;
   kill: number;
+  /** the score function: "time" or "extreme" (src/ensemble/ams-run.ts) */
+  score: string;
   runs: number;
   /** the mean of the M runs' estimates (each unbiased) */
   p: number;
