@@ -52,7 +52,7 @@ export function formatBenchReport(r: BenchReport): string {
   lines.push(`rare events, work to a 10% relative SE (${r.rare.estimator}; ${r.rare.setting}):`);
   for (const p of r.rare.points) {
     lines.push(
-      `  P ~ ${p.target.padEnd(5)} lr ${p.lr}: AMS p = ${p.p.toExponential(2)} +- ${p.se.toExponential(1)} (${p.runs} runs); ` +
+      `  P ~ ${p.target.padEnd(5)} lr ${p.lr}, ${p.score.padEnd(7)} score: AMS p = ${p.p.toExponential(2)} +- ${p.se.toExponential(1)} (${p.runs} runs); ` +
         `brute force ${p.workBrute.toExponential(2)} updates${p.extrapolated ? " (extrapolated)" : ""}, AMS ${p.workAms.toExponential(2)}: ${p.workRatio.toFixed(1)}x less`,
     );
   }
