@@ -151,7 +151,7 @@ export type Estimator = { kind: "mc" } | { kind: "ams"; replicas: number; kill: 
 /** AMS's defaults: 100 replicas, the lowest 10% killed per iteration (docs/rare-events.md says why). */
 export const AMS_DEFAULT_REPLICAS = 100;
 export const AMS_DEFAULT_KILL_FRACTION = 0.1;
-/** the time-aware score: at P ~ 1e-7 it needs ~30x less work than the running extreme for the same SE (docs/rare-events.md) */
+/** the time-aware score: measured to need ~5-30x less work than the running extreme for the same SE at P ~ 1e-3..1e-7 (docs/rare-events.md) */
 export const AMS_DEFAULT_SCORE = "time";
 
 /** "mc" | "ams[:REPLICAS[:KILL[:SCORE]]]", with 2 <= REPLICAS and 1 <= KILL < REPLICAS integers, SCORE extreme | time. */
