@@ -92,3 +92,19 @@ test("bad estimator input names the flag and exits 2", async () => {
     assert.match(r.stderr, why);
   }
 });
+
+test("AMS shards from the command line merge into the single-machine bytes; fit refuses an AMS result", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bnc-ams-shards-"));
+  const whole = await runCliInProcess(ARGS);
+  assert.equal(whole.code, 0, whole.stderr);
+  const parts = ["1/2", "2/2"].map((s, i) => join(dir, `part-${i}.json`));
+  for (const [i, s] of ["1/2", "2/2"].entries()) assert.equal((await runCliInProcess([...ARGS, "--shard", s, "--out", parts[i]])).code, 0);
+  const merged = join(dir, "merged.json");
+  const m = await runCliInProcess(["merge", ...parts, "--out", merged]);
+  assert.equal(m.code, 0, m.stderr);
+  assert.equal(readFileSync(merged, "utf8"), whole.stdout);
+  const fit = await runCliInProcess(["fit", merged]);
+  assert.equal(fit.code, 2);
+  assert.match(fit.stderr, /holds AMS estimates/);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -20,6 +20,9 @@ export function parseSweepResult(text: string, name: string): SweepResult {
     throw new ConfigError(name, `is not a bn-collapse sweep result${kind}`);
   }
   if (!Array.isArray(o.cells) || o.cells.length === 0) throw new ConfigError(name, "has no cells");
+  if (o.cells.some((cell) => cell && typeof cell === "object" && "ams" in cell)) {
+    throw new ConfigError(name, "holds AMS estimates (--estimator ams), not Monte Carlo counts: the fits read k collapsed of n trajectories (docs/rare-events.md)");
+  }
   const c = o.config as unknown as Record<string, unknown> | undefined;
   if (!c || !Array.isArray(c.lr) || !Array.isArray(c.gamma) || !Array.isArray(c.batch) || !Array.isArray(c.weightDecay) || typeof c.steps !== "number") {
     throw new ConfigError(name, "has no resolved config (lr, gamma, batch, weightDecay lists and steps)");

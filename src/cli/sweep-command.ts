@@ -214,6 +214,7 @@ async function runWithCheckpoint(inv: SweepInvocation, indices: number[]): Promi
       onCell: (cell, k) => {
         writer?.append(k, cell);
         done.set(k, cell);
+        if (!inv.quiet) for (const w of cell.ams?.warnings ?? []) process.stderr.write(`sweep: warning: cell ${k} (lr ${cell.lr}, gamma ${cell.gamma}, beta ${cell.beta}, batch ${cell.batch}): AMS ${w}\n`);
       },
     });
   } finally {
