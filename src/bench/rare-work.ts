@@ -69,7 +69,7 @@ export async function measureRareWork(quick: boolean, log: (line: string) => voi
       const ams = (await runSweep(resolveSweep({ ...SETTING, lr: pt.lr, estimator: `${ESTIMATOR}:${score}`, amsRuns, seed: 101 }), { workers: 1 })).cells[0];
       const a = ams.ams!;
       const p = a.p;
-      const runSd = a.se * Math.sqrt(a.runs);
+      const runSd = (a.se ?? NaN) * Math.sqrt(a.runs);
       const workAms = ((runSd / p) ** 2 / 0.01) * (a.work.steps / a.runs);
       const own = pt.runBrute && mc.p !== null && mc.p > 0;
       const pBrute = own ? mc.p! : p;
@@ -79,7 +79,7 @@ export async function measureRareWork(quick: boolean, log: (line: string) => voi
         score,
         lr: pt.lr,
         p,
-        se: a.se,
+        se: a.se ?? NaN,
         runs: a.runs,
         bruteTrials,
         bruteP: pt.runBrute ? mc.p : null,

@@ -10,7 +10,8 @@ export const BENCH_HELP = `bn-collapse bench: how fast the engine is, side by si
 Usage: bn-collapse bench [--json] [--quick] [flags]
 
   --json            the report as JSON on stdout (fields mechanistic.perSecond1, .perSecondAll,
-                    reduced.perSecond1, .perSecondAll, references, agreement, ratios, targets)
+                    reduced.perSecond1, .perSecondAll, references, agreement, ratios, targets,
+                    rare.workRatio: AMS against brute force per P, docs/rare-events.md)
   --quick           a small workload (lr ${QUICK_WORKLOAD.lr}, ${QUICK_WORKLOAD.steps} steps, ${QUICK_WORKLOAD.trials} trajectories), 1 run each,
                     no reproduce timing: for tests and a first look
   --repeat N        timed runs of each measurement, medians reported   [3; 1 with --quick]

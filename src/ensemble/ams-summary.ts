@@ -40,8 +40,8 @@ export function summariseAmsCell(runs: readonly AmsRunResult[], settings: AmsSet
   const p = sum / m;
   let ss = 0;
   for (const r of runs) ss += (r.p - p) ** 2;
-  const se = m > 1 ? Math.sqrt(ss / (m - 1) / m) : NaN;
-  const half = m > 1 ? studentT975(m - 1) * se : Infinity;
+  const se = m > 1 ? Math.sqrt(ss / (m - 1) / m) : null;
+  const half = se !== null ? studentT975(m - 1) * se : Infinity;
   const ci95: [number, number] = [Math.max(0, p - half), Math.min(1, p + half)];
   const warnings: string[] = [];
   if (m < 2) warnings.push("one AMS run: no standard error (use --ams-runs 2 or more)");
@@ -57,7 +57,7 @@ export function summariseAmsCell(runs: readonly AmsRunResult[], settings: AmsSet
     p,
     se,
     ci95,
-    relativeSe: p > 0 ? se / p : null,
+    relativeSe: p > 0 && se !== null ? se / p : null,
     runEstimates: runs.map((r) => r.p),
     iterations: { mean: itSum / m, max: itMax },
     work: { steps, sampleSteps: steps * batch },

@@ -64,8 +64,8 @@ export interface AmsStatistics {
   runs: number;
   /** the mean of the M runs' estimates (each unbiased) */
   p: number;
-  /** sample standard deviation of the runs' estimates over sqrt(M) */
-  se: number;
+  /** sample standard deviation of the runs' estimates over sqrt(M); null from one run */
+  se: number | null;
   /** p +- t(0.975, M - 1) se, clipped to [0, 1] */
   ci95: [number, number];
   /** se / p; null when p = 0 */
