@@ -26,7 +26,7 @@ async function scan(series: string, gamma0: number, steps: number, lrs: number[]
     const a = c.ams!;
     rows.push({
       series, gamma0, steps, lr: c.lr, tau: (c.lr * c.lr * steps) / (SETTING.batch * gamma0 * gamma0),
-      p: a.p, se: a.se, lo: a.ci95[0], hi: a.ci95[1], workSteps: a.work.steps, iterations: a.iterations.mean, warnings: a.warnings,
+      p: a.p, se: a.se ?? NaN, lo: a.ci95[0], hi: a.ci95[1], workSteps: a.work.steps, iterations: a.iterations.mean, warnings: a.warnings,
     });
   }
   process.stderr.write(`${series}: ${lrs.length} cells in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
@@ -35,6 +35,28 @@ async function scan(series: string, gamma0: number, steps: number, lrs: number[]
 for (const g of [0.5, 1, 2]) await scan(`gamma0=${g}, T=200`, g, 200, X.map((x) => Number((x * g).toPrecision(6))));
 // T = 800 at lr halved: the same tau = lr^2 T / (B gamma0^2) as the T = 200 line of gamma0 = 1
 await scan("gamma0=1, T=800", 1, 800, X.map((x) => x / 2));
+// the large-deviation rate against r0 = beta0 / gamma0 and the threshold: cells with tau chosen so
+// that P spans ~1e-4 .. 1e-12 (gamma0 = 1, T = 200, lr = sqrt(tau B / T))
+const RATES = [
+  { r0: 0, c: 1.5, taus: [0.016, 0.02, 0.025, 0.032, 0.04] },
+  { r0: 0, c: 2.5, taus: [0.04, 0.05, 0.063, 0.08, 0.1] },
+  { r0: 0.5, c: 2, taus: [0.02, 0.025, 0.032, 0.04, 0.05] },
+  { r0: -0.5, c: 2, taus: [0.016, 0.02, 0.025, 0.032, 0.04] },
+];
+const rates: (Row & { r0: number; c: number })[] = [];
+for (const { r0, c, taus } of RATES) {
+  const t0 = Date.now();
+  const lrs = taus.map((tau) => Number(Math.sqrt((tau * SETTING.batch) / 200).toPrecision(6)));
+  const r = await runSweep(resolveSweep({ ...SETTING, gamma: 1, beta: r0, steps: 200, collapse: `ratio:${c}`, lr: lrs }), { workers: 1 });
+  for (const cell of r.cells) {
+    const a = cell.ams!;
+    rates.push({
+      series: `r0=${r0}, ratio:${c}`, r0, c, gamma0: 1, steps: 200, lr: cell.lr, tau: (cell.lr * cell.lr * 200) / SETTING.batch,
+      p: a.p, se: a.se ?? NaN, lo: a.ci95[0], hi: a.ci95[1], workSteps: a.work.steps, iterations: a.iterations.mean, warnings: a.warnings,
+    });
+  }
+  process.stderr.write(`rate r0 = ${r0}, ratio:${c}: ${lrs.length} cells in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+}
 const work = await measureRareWork(false, (l) => process.stderr.write(`${l}\n`));
-writeFileSync(out, JSON.stringify({ setting: SETTING, rows, work }, null, 1) + "\n");
+writeFileSync(out, JSON.stringify({ setting: SETTING, rows, rates, work }, null, 1) + "\n");
 process.stderr.write(`wrote ${out}\n`);

@@ -59,5 +59,13 @@ console.log(`large-deviation rate, all series, tau <= ${TAU_MAX}: I = ${f(fit.ra
 for (const { s, f: g } of perSeries) console.log(`  ${s}: I = ${f(g.rate, 3)} [${f(g.ci95[0], 3)}, ${f(g.ci95[1], 3)}], n = ${g.n}, chi2/dof = ${f(g.chi2PerDof)}`);
 for (const e of exps) console.log(`exponent ${e.series} at lr/gamma0 ${e.x.toPrecision(3)}: ${f(e.slope, 1)} [${f(e.lo, 1)}, ${f(e.hi, 1)}]`);
 for (const pt of pts) console.log(`work P ~ ${pt.target} ${pt.score}: p ${pt.p.toExponential(2)}, brute ${pt.workBrute.toExponential(2)}${pt.extrapolated ? " (extrapolated)" : ""}, AMS ${pt.workAms.toExponential(2)}, ratio ${f(pt.workBrute / pt.workAms, 0)}`);
-const small = rows.slice().sort((a, b) => a.p - b.p)[0];
+const rates: (Row & { r0: number; c: number })[] = data.rates ?? [];
+for (const s of [...new Set(rates.map((r) => r.series))]) {
+  const line = rates.filter((r) => r.series === s);
+  const g = largeDeviationRate(line.map((r) => ({ x: r.tau, p: r.p, se: r.se })), Infinity);
+  const ps = line.map((r) => r.p).filter((p) => p > 0);
+  const warned = line.filter((r) => (r as unknown as { warnings: string[] }).warnings.length > 0).length;
+  console.log(`rate ${s}: P ${Math.min(...ps).toExponential(1)} .. ${Math.max(...ps).toExponential(1)}, I = ${g ? `${f(g.rate, 3)} [${f(g.ci95[0], 3)}, ${f(g.ci95[1], 3)}], n = ${g.n}, chi2/dof = ${f(g.chi2PerDof)}` : "no fit"}; ${warned} cells warned`);
+}
+const small = [...rows, ...rates].filter((r) => r.p > 0).sort((a, b) => a.p - b.p)[0];
 console.log(`smallest P: ${small.p.toExponential(3)} [${small.lo.toExponential(3)}, ${small.hi.toExponential(3)}] at ${small.series}, lr ${small.lr}`);

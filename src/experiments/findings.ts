@@ -55,7 +55,7 @@ export interface Finding {
 const LAW_TEXT = { lr: "η", gamma: "γ₀" } as const;
 
 /** Where the rare-event measurements (AMS, below brute force's reach) are written up; not part of this set. */
-const RARE_EVENTS_LINK = "Collapse probabilities below brute force's reach, down to ~1e-13 by adaptive multilevel splitting, and what they say about the law: docs/rare-events.md (measured by scripts/rare-events.ts, not by this figure set).";
+const RARE_EVENTS_LINK = "Collapse probabilities below brute force's reach, down to ~1e-20 by adaptive multilevel splitting, and what they say about the law: docs/rare-events.md (measured by scripts/rare-events.ts, not by this figure set).";
 
 /**
  * Everything docs/findings.md states, from the figure set's measurements: per estimator (per-step
