@@ -164,7 +164,7 @@ export function parseEstimator(text: string, field = "estimator"): Estimator {
   if (kind === "ams") {
     arity(field, text, args, 0, 3, "ams[:REPLICAS[:KILL[:SCORE]]]");
     const replicas = args.length > 0 ? parseNumber(args[0], field) : AMS_DEFAULT_REPLICAS;
-    if (!Number.isInteger(replicas) || replicas < 2 || replicas > 1_000_000) throw new ConfigError(field, `REPLICAS in "${text}" must be an integer in 2..1000000`);
+    if (!Number.isInteger(replicas) || replicas < 2 || replicas > 100_000) throw new ConfigError(field, `REPLICAS in "${text}" must be an integer in 2..100000 (each replica keeps a state in memory)`);
     const kill = args.length > 1 ? parseNumber(args[1], field) : Math.max(1, Math.round(AMS_DEFAULT_KILL_FRACTION * replicas));
     if (!Number.isInteger(kill) || kill < 1 || kill >= replicas) throw new ConfigError(field, `KILL in "${text}" must be an integer in 1..${replicas - 1} (fewer than REPLICAS)`);
     const score = args.length > 2 ? args[2].trim().toLowerCase() : AMS_DEFAULT_SCORE;
