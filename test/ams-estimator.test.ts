@@ -48,6 +48,7 @@ const CASES: Case[] = [
     mcTrials: 10_000,
     decade: [1e-2, 1e-1],
   },
+  { name: "mechanistic B = 8, the revive norm, ratio:3 beyond the dead cone, P ~ 5e-2", setting: { lr: 0.3, batch: 8, steps: 60, beta: -1, norm: "revive:0.5:2", collapse: "ratio:3" }, mcTrials: 10_000, decade: [1e-2, 1e-1] },
   { name: "reduced B = 32, AdamW with decay 0.1, P ~ 1e-2", setting: { model: "reduced", lr: 0.03, batch: 32, steps: 60, optimizer: "adamw", weightDecay: 0.1, collapse: "ratio:1.5" }, mcTrials: 20_000, decade: [1e-3, 1e-1] },
   { name: "reduced B = 8, SGD, P ~ 2e-4", setting: { model: "reduced", lr: 0.12, batch: 8, steps: 50, collapse: "ratio:2" }, mcTrials: 400_000, decade: [1e-4, 1e-3] },
 ];
