@@ -2,22 +2,25 @@ import { floor125 } from "./log-scale.ts";
 
 /**
  * A probability with its interval, made ready for a log y axis: `shown` is p where p > 0 (else
- * null), `low` the lower bound clamped to the axis floor (the upper bound where p = 0), `bound` the upper bound where nothing
- * collapsed (drawn as an open down-triangle: "below this").
+ * null), `low` the lower bound clamped to the axis floor (the upper bound where p = 0), `bound` the
+ * upper bound where nothing collapsed (drawn as an open down-triangle: "below this"), `cut` the
+ * floor where the interval's lower end is 0 or below it (drawn as an arrow: "continues down").
  */
 export interface LogProbabilityRow {
   shown: number | null;
   low: number;
   high: number;
   bound: number | null;
+  cut: number | null;
 }
 
 /**
- * The y floor for a set of probabilities: a 1-2-5 step below every positive p and every bound (with
- * a margin of 1.5). Lower interval ends below it are drawn at the floor.
+ * The y floor for a set of probabilities: a 1-2-5 step below every positive p, every bound and every
+ * positive lower end (with a margin of 1.2), so an asymmetric (Wilson, Clopper-Pearson) interval is
+ * never cut. Only a lower end at 0 (a normal interval) reaches the floor, and it is marked there.
  */
 export function probabilityFloor(rows: readonly { p: number; lo: number; hi: number }[]): number {
-  return floor125(rows.map((r) => (r.p > 0 ? r.p : r.hi) / 1.5));
+  return floor125(rows.flatMap((r) => [r.p > 0 ? r.p : r.hi, r.p > 0 && r.lo > 0 ? r.lo : Infinity]).map((v) => v / 1.2));
 }
 
 export function toLogRow(r: { p: number; lo: number; hi: number }, floor: number): LogProbabilityRow {
@@ -27,7 +30,58 @@ export function toLogRow(r: { p: number; lo: number; hi: number }, floor: number
     low: Math.max(r.p > 0 ? r.lo : r.hi, floor),
     high: Math.max(r.hi, floor),
     bound: r.p > 0 ? null : r.hi,
+    cut: r.p > 0 && r.lo < floor ? floor : null,
   };
 }
 
+/** The legend entries of the two marks every log probability figure may carry. */
+export const NONE_COLLAPSED = "none collapsed: upper 95% bound";
+export const CUT_BELOW = "interval continues below the axis";
+
+/** Kept for callers that name the zero marker in a subtitle. */
 export const ZERO_NOTE = "▽: none collapsed, at the upper end of the 95% interval";
+
+/**
+ * Horizontal offsets (in pixels) for markers that would sit on each other: at each x, markers of
+ * different series within `near` pixels in y are spread `step` pixels apart, centred on the true x.
+ * `y` is in pixels (any monotone transform of the data will do, as long as it is in pixels).
+ */
+export function dodgeOffsets(markers: readonly { x: number; y: number; order: number }[], near = 7, step = 7): number[] {
+  const out = new Array<number>(markers.length).fill(0);
+  const byX = new Map<number, number[]>();
+  markers.forEach((m, i) => byX.set(m.x, [...(byX.get(m.x) ?? []), i]));
+  for (const idx of byX.values()) {
+    const sorted = [...idx].sort((a, b) => markers[a].y - markers[b].y || markers[a].order - markers[b].order);
+    let cluster: number[] = [];
+    const flush = () => {
+      const c = [...cluster].sort((a, b) => markers[a].order - markers[b].order);
+      c.forEach((i, k) => (out[i] = (k - (c.length - 1) / 2) * step));
+      cluster = [];
+    };
+    for (const i of sorted) {
+      if (cluster.length && markers[i].y - markers[cluster[cluster.length - 1]].y >= near) flush();
+      cluster.push(i);
+    }
+    flush();
+  }
+  return out;
+}
+
+/** Series (by name, in order) whose rows equal an earlier series' rows at every x: name -> the earlier one. */
+export function identicalSeries<T extends { lr: number; p: number; lo: number; hi: number }>(rows: readonly T[], name: (r: T) => string, order: readonly string[]): Map<string, string> {
+  const sig = (s: string) =>
+    rows
+      .filter((r) => name(r) === s)
+      .map((r) => `${r.lr}:${r.p}:${r.lo}:${r.hi}`)
+      .sort()
+      .join(";");
+  const out = new Map<string, string>();
+  const seen: [string, string][] = [];
+  for (const s of order) {
+    const k = sig(s);
+    const twin = seen.find(([, v]) => v === k && k !== "");
+    if (twin) out.set(s, twin[0]);
+    else seen.push([s, k]);
+  }
+  return out;
+}

@@ -34,10 +34,12 @@ export const SYMBOL = {
 
 export const CONFIG: Config = {
   font: FONT,
+  padding: 10,
   view: { stroke: "#888888" },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", grid: true, gridColor: "#e6e6e6", tickColor: "#888888", domainColor: "#888888" },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" },
-  title: { fontSize: 13, fontWeight: "normal", anchor: "start" },
+  // no limits: a legend is as wide as its longest label (the canvas grows to fit), never cut with "…"
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", labelLimit: 2000, titleLimit: 2000 },
+  title: { fontSize: 13, fontWeight: "normal", anchor: "start", limit: 2000, subtitleFontSize: 11, subtitleColor: "#333333" },
   header: { labelFontSize: 11, titleFontSize: 12 },
   range: { category: [...OKABE_ITO] },
   line: { strokeWidth: 1.8 },
@@ -52,7 +54,7 @@ export const CONFIG: Config = {
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** The frame shared by every figure: schema, size, background, config, title. */
-export function frame(title: string, subtitle?: string): Pick<TopLevelSpec, "$schema" | "background" | "config" | "title"> & {
+export function frame(title: string, subtitle?: string | string[]): Pick<TopLevelSpec, "$schema" | "background" | "config" | "title"> & {
   width: number;
   height: number;
 } {
