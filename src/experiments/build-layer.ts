@@ -2,6 +2,7 @@ import type { LayerRow } from "../layer/rows.ts";
 import { comparisonSpec } from "../plot/comparison.ts";
 import type { VariantPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
+import { wilsonInterval } from "../stats/binomial.ts";
 import { fmt } from "./caption.ts";
 import type { LayerSettings } from "./measure-layer.ts";
 import type { Experiment } from "./types.ts";
@@ -11,21 +12,38 @@ import type { Experiment } from "./types.ts";
  * engine's P at each lr's measured per-unit noise sigma_eff (95%: Wilson), and the gap in units of
  * the combined SE.
  */
+/**
+ * The layer's interval on the plot's log axis: Wilson at the effective number of independent units
+ * n_eff = p(1 − p)/SE² (units of one layer are correlated, so n_eff < layers × units; the cluster SE
+ * carries that), capped at layers × units. Asymmetric like the single unit's, so its lower end stays
+ * above 0; the symmetric p ± 1.96 SE would run to 0 on a log axis.
+ */
+function layerInterval(r: LayerRow): { lo: number; hi: number; nEff: number } {
+  const n = r.layers * r.units;
+  const p = r.fraction;
+  const nEff = Number.isFinite(r.se) && r.se > 0 && p > 0 && p < 1 ? Math.min(n, (p * (1 - p)) / (r.se * r.se)) : n;
+  const [lo, hi] = wilsonInterval(p * nEff, nEff);
+  return { lo, hi, nEff };
+}
+
 export function buildLayerVsUnit(exp: Experiment, s: LayerSettings, rows: readonly LayerRow[]): Built {
   const c = s.config;
   const layerName = `layer (K = ${c.units} units)`;
   const unitName = "single unit at the measured σ_eff";
   const points: VariantPoint[] = rows.flatMap((r) => [
-    { variant: layerName, lr: r.lr, p: r.fraction, lo: r.ci95[0], hi: r.ci95[1], trials: r.layers * r.units, collapsed: r.collapsed },
+    { variant: layerName, lr: r.lr, p: r.fraction, lo: layerInterval(r).lo, hi: layerInterval(r).hi, trials: r.layers * r.units, collapsed: r.collapsed },
     { variant: unitName, lr: r.lr, p: r.single.p, lo: r.single.ci95[0], hi: r.single.ci95[1], trials: r.single.trials, collapsed: r.single.collapsed },
   ]);
   const spec = comparisonSpec(points, {
     title: exp.title,
-    subtitle: "layer: 95% from the cluster SE over layers; single unit: Wilson 95%; ▽: none collapsed (upper 95% bound)",
+    subtitle: [
+      `T = ${c.steps} updates · B = ${c.batch} · collapse: dead cone r ≤ −√(B−1) · ${s.layers} layers of ${c.units} units, ${s.singleTrials} single-unit runs per η`,
+      "bands: Wilson 95%, the layer's at its effective n from the cluster SE over layers",
+    ],
     legendTitle: null,
   });
   const csvRows = rows.map((r) => ({
-    lr: r.lr, layer_fraction: r.fraction, layer_se: r.se, layer_lo: r.ci95[0], layer_hi: r.ci95[1], sigma_eff: r.sigmaEff,
+    lr: r.lr, layer_fraction: r.fraction, layer_se: r.se, layer_lo: layerInterval(r).lo, layer_hi: layerInterval(r).hi, layer_n_eff: layerInterval(r).nEff, sigma_eff: r.sigmaEff,
     single_p: r.single.p, single_se: r.single.se, single_lo: r.single.ci95[0], single_hi: r.single.ci95[1],
   }));
   const each = rows.map((r) => {

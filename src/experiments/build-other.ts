@@ -15,7 +15,7 @@ import { perStepTheory } from "../theory/per-step.ts";
 import { chiSquareSf } from "../stats/gamma.ts";
 import { Z95 } from "../stats/special.ts";
 import type { Built } from "./built.ts";
-import { describeConfig, fmt, noiseSigma } from "./caption.ts";
+import { describeConfig, fmt, noiseSigma, runSubtitle } from "./caption.ts";
 import { crossing } from "./crossing.ts";
 import type { Derived } from "./derive.ts";
 import { predictionSentences } from "./prediction.ts";
@@ -36,7 +36,7 @@ export function buildProbabilityVsTau(exp: Experiment, sweeps: { label: string; 
   const finite = curves.filter((c) => c.method === "finite-step"), diffusion = curves.filter((c) => c.method === "diffusion");
   const spec = probabilityVsTauSpec(points, {
     title: exp.title,
-    subtitle: finite.length ? "lines: finite-step predictor, in each series' colour; ▽: none collapsed (upper 95% bound)" : undefined,
+    subtitle: [runSubtitle(sweeps.map((s) => s.result.config)), ...(finite.length ? ["lines: finite-step predictor, in each series' colour"] : [])],
     seriesPredicted: finite.flatMap((c) => c.points),
     predicted: diffusion.flatMap((c) => c.points),
   });
@@ -66,7 +66,7 @@ export function buildSurvival(exp: Experiment, result: SweepResult): Built {
   const max = exp.options?.maxCurves ?? 5;
   if (cells.length > max) cells = cells.filter((_, i) => i % Math.ceil(cells.length / max) === 0 || i === cells.length - 1).slice(-max);
   const curves = cells.map((c) => survivalCurve(c, `η = ${c.lr}`, result.config.steps));
-  const spec = survivalSpec(curves, { title: exp.title, subtitle: `γ₀ = ${gamma}; bands: pointwise 95% (log-log Greenwood)`, legendTitle: null });
+  const spec = survivalSpec(curves, { title: exp.title, subtitle: [`γ₀ = ${gamma} · ${runSubtitle([result.config])}`, "bands: pointwise 95% (log-log Greenwood)"], legendTitle: null });
   const rows = curves.flatMap((c) => c.t.map((t, i) => ({ curve: c.label, t, survival: c.survival[i], lo: c.lo[i], hi: c.hi[i] })));
   return {
     figure: { name: exp.id, spec, rows },
@@ -83,7 +83,7 @@ export function buildComparison(exp: Experiment, sweeps: { label: string; result
   const points: VariantPoint[] = sweeps.flatMap(({ label, result }) =>
     split ? result.cells.flatMap((c) => variantPoints({ ...result, cells: [c] }, `${legend} = ${c[split]}`)) : variantPoints(result, label),
   );
-  const spec = comparisonSpec(points, { title: exp.title, legendTitle: null });
+  const spec = comparisonSpec(points, { title: exp.title, subtitle: runSubtitle(sweeps.map((s) => s.result.config)), legendTitle: null, yTitle: exp.options?.yTitle });
   const variants = [...new Set(points.map((p) => p.variant))];
   const at = variants.map((v) => {
     const c = crossing(points.filter((p) => p.variant === v).map((p) => ({ x: p.lr, p: p.p })), 0.1);
@@ -109,7 +109,7 @@ export function buildDrift(exp: Experiment, config: SweepProblem["config"], temp
   const points = measured.map((p) => ({ ...p, predicted: analyticDrift(config, template, p, "finite") }));
   const spec = driftSpec(points, {
     title: exp.title,
-    subtitle: `one update from β₀ = ${config.beta[0]}, B = ${config.batch[0]}; bars: 95% (normal); line: leading-order theory, finite-B moments`,
+    subtitle: [`one update from β₀ = ${config.beta[0]} · B = ${config.batch[0]} · ${trials} one-step runs per point`, "bars: 95% (normal); line: leading-order theory, finite-B moments"],
     predictedLabel: "theory (finite-B moments)",
   });
   const se = (p: DriftPoint) => (p.hi - p.lo) / (2 * Z95);
@@ -146,7 +146,7 @@ export function buildTrajectories(exp: Experiment, config: SweepProblem["config"
   const batch = config.batch[0];
   const criterion = template.collapse;
   const series = paths.map((p) => ({ id: p.index, step: p.step, gamma: p.gamma, beta: p.beta, collapsedAt: p.firstPassage }));
-  const spec = trajectoriesSpec(series, { title: exp.title, subtitle: `η = ${config.lr[0]}, γ₀ = ${config.gamma[0]}, B = ${batch}, T = ${config.steps}; dot: start`, batch, ratioCriterion: criterion.kind === "ratio" ? criterion.c : undefined });
+  const spec = trajectoriesSpec(series, { title: exp.title, subtitle: [`η = ${config.lr[0]} · γ₀ = ${config.gamma[0]} · ${runSubtitle([{ ...config, trials: paths.length }], { runsWord: "paths, run on to T after collapse" })}`, "dot: start"], batch, ratioCriterion: criterion.kind === "ratio" ? criterion.c : undefined });
   const met = paths.filter((p) => p.firstPassage > 0).length;
   const dead = paths.filter((p) => {
     const g = p.gamma[p.gamma.length - 1], b = p.beta[p.beta.length - 1];

@@ -6,7 +6,7 @@ import { heatmapSpec } from "../plot/heatmap.ts";
 import { probabilityVsLrSpec } from "../plot/probability-vs-lr.ts";
 import type { ProbabilityPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
-import { describeConfig, fmt } from "./caption.ts";
+import { describeConfig, fmt, runSubtitle } from "./caption.ts";
 import { estimatorName, exponentRows, exponentText, headline, verdictText } from "./exponent-rows.ts";
 import { gofPText, gofText, localText, referenceText } from "../analysis/verdict.ts";
 import type { LineFit, PooledFit } from "../analysis/scaling.ts";
@@ -52,7 +52,8 @@ export function buildProbabilityVsLr(exp: Experiment, result: SweepResult, fit: 
   const anchor = positive.length ? positive.reduce((a, b) => (Math.abs(Math.log(b.p / 0.1)) < Math.abs(Math.log(a.p / 0.1)) ? b : a)) : null;
   const spec = probabilityVsLrSpec(points, {
     title: exp.title,
-    guide: anchor ? { slope: 2, lr: anchor.lr, p: anchor.p, label: "slope 2 (paper)" } : undefined,
+    subtitle: runSubtitle([result.config]),
+    guide: anchor ? { slope: 2, lr: anchor.lr, p: anchor.p, label: "slope 2 (the paper's P ∝ η²)" } : undefined,
   });
   const e = probabilityOf(fit);
   const lines = e.lines.filter((l) => l.axis === "lr");
@@ -74,7 +75,7 @@ export function buildProbabilityVsLr(exp: Experiment, result: SweepResult, fit: 
 
 export function buildHeatmap(exp: Experiment, result: SweepResult, fit: FitReport): Built {
   const points = probabilityPoints(result);
-  const spec = heatmapSpec(points, { title: exp.title, isoRatios: exp.options?.isoRatios ?? [0.1] });
+  const spec = heatmapSpec(points, { title: exp.title, subtitle: runSubtitle([result.config]), isoRatios: exp.options?.isoRatios ?? [0.1] });
   // cells with the same lr/gamma to within 2%: the law says their P is equal
   const groups = [...groupBy(points, (p: ProbabilityPoint) => Math.round(Math.log(p.lr / p.gamma) / Math.log(1.02))).values()]
     .filter((g) => g.length >= 2 && g.some((p) => p.p > 0))
@@ -114,7 +115,7 @@ export function buildExponents(exp: Experiment, result: SweepResult, fit: FitRep
   const clipped = rows.some((r) => beyond(r.lo) || beyond(r.hi) || beyond(r.localLo) || beyond(r.localHi));
   const spec = exponentsSpec(rows, {
     title: exp.title,
-    subtitle: `pooled fits; bars: 95% profile intervals${clipped ? ` (clipped at ±${EXPONENT_AXIS_LIMIT})` : ""}; dashed: local exponents where no power law fits; ◇: the law`,
+    subtitle: [runSubtitle([result.config]), `pooled fits; bars: 95% profile intervals${clipped ? ` (clipped at ±${EXPONENT_AXIS_LIMIT})` : ""}; dashed: local exponents where no power law fits; ◇: the law`],
     emptyNote: "the grid has fewer than two values of η and of γ₀",
   });
   const sim = fit.simulation;

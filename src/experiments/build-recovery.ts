@@ -5,7 +5,7 @@ import { teacherExcessLoss } from "../unit/teacher-loss.ts";
 import { fractionOverTimeSpec, type FractionPoint } from "../plot/fraction-over-time.ts";
 import { wilsonInterval } from "../stats/binomial.ts";
 import type { Built } from "./built.ts";
-import { describeConfig, fmt } from "./caption.ts";
+import { describeConfig, fmt, runSubtitle } from "./caption.ts";
 import type { Experiment } from "./types.ts";
 
 type PathsRun = { label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] };
@@ -33,11 +33,10 @@ export function buildRecovery(exp: Experiment, runs: readonly PathsRun[]): Built
       return { series: label, step, fraction: dead / paths.length, lo, hi };
     });
   });
-  const B = runs[0].spec.batch[0];
   const region = edgeOf(runs[0]).name;
   const spec = fractionOverTimeSpec(points, {
     title: exp.title,
-    subtitle: `fine-tuning phase, B = ${B}; region: ${region}; bands: Wilson 95%`,
+    subtitle: [`fine-tuning phase · ${runSubtitle([{ ...runs[0].spec, trials: runs[0].paths.length }], { criterion: false, runsWord: "paths per norm" })}`, `region: ${region} · bands: Wilson 95%`],
     yTitle: "fraction of units in the collapsed region",
   });
   const summary = runs.map(({ label, template, paths }) => {

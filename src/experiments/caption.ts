@@ -45,3 +45,31 @@ export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   return Number(v.toPrecision(3)).toString();
 }
+
+/** A criterion string of a config in words, e.g. "ratio:3" -> "r = β/|γ| ≤ −3". */
+export function criterionWords(collapse: string): string {
+  if (collapse === "dead") return "dead cone r = β/|γ| ≤ −√(B−1)";
+  const [kind, v] = collapse.split(":");
+  if (kind === "ratio") return `r = β/|γ| ≤ −${v}`;
+  if (kind === "sparsity") return `sparsity ≥ ${v}`;
+  if (kind === "gamma") return `|γ| ≤ ${v}`;
+  return collapse;
+}
+
+const values = (cs: readonly Config[], f: (c: Config) => (string | number)[]) => [...new Set(cs.flatMap(f))];
+
+/**
+ * The line every probability figure carries under its title: horizon T, batch size B, the
+ * criterion and the runs per point, each once when the series share it, else its values.
+ */
+export function runSubtitle(configs: readonly Config[], opts: { criterion?: boolean; runsWord?: string } = {}): string {
+  const part = (name: string, vs: (string | number)[], unit = "") => (vs.length === 1 ? `${name} = ${vs[0]}${unit}` : `${name} ∈ {${vs.join(", ")}}${unit}`);
+  const out = [part("T", values(configs, (c) => [c.steps]), " updates"), part("B", values(configs, (c) => c.batch))];
+  if (opts.criterion !== false) {
+    const crit = values(configs, (c) => [c.collapse]).map(String);
+    out.push(crit.length === 1 ? `collapse: ${criterionWords(crit[0])}` : `collapse: ${crit.map(criterionWords).join(" or ")} by series`);
+  }
+  const trials = values(configs, (c) => [c.trials]);
+  out.push(trials.length === 1 ? `${trials[0]} ${opts.runsWord ?? "runs per point"}` : `${trials.join("/")} ${opts.runsWord ?? "runs per point"}`);
+  return out.join(" · ");
+}

@@ -98,7 +98,7 @@ export const REGIME_EXPERIMENTS: Experiment[] = [
       sweep("LeakyReLU 0.1", { act: "leaky:0.1" }),
       sweep("LeakyReLU 0.3", { act: "leaky:0.3" }),
     ],
-    options: { legendTitle: "activation" },
+    options: { legendTitle: "activation", yTitle: "P(r ≤ −3 reached by T), not absorbing" },
   },
   {
     id: "remedy-norms",

@@ -97,4 +97,6 @@ export interface ExperimentOptions {
   /** comparison: split one sweep's cells into variants along this axis */
   splitBy?: "batch" | "weightDecay";
   legendTitle?: string;
+  /** comparison: the y axis's title where "collapse" would mislead (e.g. a LeakyReLU unit recovers) */
+  yTitle?: string;
 }

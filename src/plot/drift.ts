@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { DriftPoint } from "./data.ts";
-import { logExtent, logTicks13 } from "./log-scale.ts";
+import { logAxis, logExtent } from "./log-scale.ts";
 import { CONFIG, frame, HEIGHT, OKABE_ITO, SYMBOL, WIDTH } from "./theme.ts";
 
 /**
@@ -10,19 +10,19 @@ import { CONFIG, frame, HEIGHT, OKABE_ITO, SYMBOL, WIDTH } from "./theme.ts";
  * Log axes: only positive measured drifts can be shown, so the builder drops the others and says
  * how many in the subtitle.
  */
-export function driftSpec(points: readonly DriftPoint[], options: { title: string; subtitle?: string; predictedLabel?: string; yTitle?: string }): TopLevelSpec {
+export function driftSpec(points: readonly DriftPoint[], options: { title: string; subtitle?: string | string[]; predictedLabel?: string; yTitle?: string }): TopLevelSpec {
   const shown = points.filter((p) => p.drift > 0 && p.lo > 0);
   const dropped = points.length - shown.length;
   const note = dropped > 0 ? `${dropped} point(s) whose 95% interval reaches 0 or below are not shown (log axis)` : undefined;
-  const subtitle = [options.subtitle, note].filter(Boolean).join("; ") || undefined;
-  const { width: _w, height: _h, ...top } = frame(options.title, subtitle);
+  const subtitle = [...[options.subtitle ?? []].flat(), ...(note ? [note] : [])];
+  const { width: _w, height: _h, ...top } = frame(options.title, subtitle.length ? subtitle : undefined);
   const ys = logExtent(shown.flatMap((p) => [p.lo, p.hi, p.predicted ?? NaN]), 1.3);
   const panel = (axis: "lr" | "gamma", fixed: string) => {
     const rows = shown.filter((p) => p.axis === axis);
     const predicted = points.filter((p) => p.axis === axis && p.predicted !== undefined && p.predicted > 0);
     const xs = logExtent(points.filter((p) => p.axis === axis).map((p) => p[axis]), 1.15);
-    const x = { field: axis, type: "quantitative", scale: { type: "log", domain: xs, nice: false }, axis: { values: logTicks13(xs) }, title: axis === "lr" ? `${SYMBOL.lr}  (${fixed})` : `${SYMBOL.gamma}  (${fixed})` } as const;
-    const y = { type: "quantitative", scale: { type: "log", domain: ys, nice: false }, title: options.yTitle ?? SYMBOL.drift, axis: { values: logTicks13(ys), labelExpr: SHORT_NUMBER } } as const;
+    const x = { field: axis, type: "quantitative", scale: { type: "log", domain: xs, nice: false }, axis: logAxis(xs, Math.round(WIDTH * 0.8), "x"), title: axis === "lr" ? `${SYMBOL.lr}  (${fixed})` : `${SYMBOL.gamma}  (${fixed})` } as const;
+    const y = { type: "quantitative", scale: { type: "log", domain: ys, nice: false }, title: options.yTitle ?? SYMBOL.drift, axis: logAxis(ys, HEIGHT, "y") } as const;
     const layers: unknown[] = [
       { data: { values: rows }, mark: { type: "rule", color: OKABE_ITO[0] }, encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } } },
       { data: { values: rows }, mark: { type: "point", filled: true, color: OKABE_ITO[0] }, encoding: { x, y: { ...y, field: "drift" }, tooltip: [{ field: "lr" }, { field: "gamma" }, { field: "drift" }, { field: "lo" }, { field: "hi" }] } },
@@ -40,9 +40,6 @@ export function driftSpec(points: readonly DriftPoint[], options: { title: strin
   const fixedLr = uniqueLabel(points.filter((p) => p.axis === "gamma").map((p) => p.lr), "η");
   return { ...top, config: { ...CONFIG, concat: { spacing: 24 } }, hconcat: [panel("lr", fixedGamma), panel("gamma", fixedLr)] } as unknown as TopLevelSpec;
 }
-
-/** Tick labels: plain decimals down to 0.001, then 3e-5 style. */
-const SHORT_NUMBER = "datum.value >= 0.001 ? format(datum.value, '~g') : replace(format(datum.value, '.0e'), 'e-0', 'e-')";
 
 function uniqueLabel(values: number[], symbol: string): string {
   const u = [...new Set(values)];

@@ -21,12 +21,14 @@ export const EXPONENT_AXIS_LIMIT = 8;
  * a dashed bar spans the local exponents between neighbouring cells instead. A row with nothing
  * fitted says "no fit" under its line.
  */
-export function exponentsSpec(estimates: readonly ExponentEstimate[], options: { title: string; subtitle?: string; emptyNote?: string }): TopLevelSpec {
+export function exponentsSpec(estimates: readonly ExponentEstimate[], options: { title: string; subtitle?: string | string[]; emptyNote?: string }): TopLevelSpec {
   if (estimates.length === 0) return nothingToShow(options.title, options.emptyNote ?? "no exponent could be fitted");
   const { width: _w, height: _h, ...top } = frame(options.title, options.subtitle);
   const estimators = [...new Set(estimates.map((e) => e.estimator))];
   const params = (["lr", "gamma"] as const).filter((p) => estimates.some((e) => e.param === p));
-  const color = { field: "verdict", type: "nominal", title: "verdict (95%)", scale: { domain: VERDICTS, range: VERDICT_COLORS }, legend: { orient: "bottom", direction: "horizontal" } } as const;
+  // only the verdicts that occur: a legend entry with nothing drawn would send the reader looking for it
+  const present = VERDICTS.filter((v) => estimates.some((e) => e.verdict === v && (e.value !== null || e.localLo != null)));
+  const color = { field: "verdict", type: "nominal", title: "verdict (95%)", scale: { domain: present, range: present.map((v) => VERDICT_COLORS[VERDICTS.indexOf(v)]) }, legend: { orient: "bottom", direction: "horizontal" } } as const;
   const shape = { field: "what", type: "nominal", title: null, scale: { domain: ["the law's exponent"], range: ["diamond"] }, legend: { orient: "bottom" } } as const;
   const panel = (param: "lr" | "gamma", first: boolean) => {
     const spans = estimates
@@ -49,6 +51,8 @@ export function exponentsSpec(estimates: readonly ExponentEstimate[], options: {
       height: { step: 30 },
       layer: [
         { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#bbbbbb" }, encoding: { x: { ...x, field: "zero" } } },
+        // the law first, so an estimate on it is drawn over it, not hidden under it
+        { data: { values: rows }, mark: { type: "point", filled: false, color: "#000000", size: 90, strokeWidth: 1.4 }, encoding: { y, x: { ...x, field: "expected" }, shape } },
         { data: { values: fitted }, mark: { type: "rule", strokeWidth: 2, clip: true }, encoding: { y, x: { ...x, field: "lo" }, x2: { field: "hi" }, color } },
         {
           data: { values: spans },
@@ -60,7 +64,6 @@ export function exponentsSpec(estimates: readonly ExponentEstimate[], options: {
           mark: { type: "point", filled: true, size: 50, clip: true },
           encoding: { y, x: { ...x, field: "value" }, color, tooltip: [{ field: "estimator" }, { field: "value" }, { field: "lo" }, { field: "hi" }, { field: "verdict" }] },
         },
-        { data: { values: rows }, mark: { type: "point", filled: false, color: "#000000", size: 90, strokeWidth: 1.4 }, encoding: { y, x: { ...x, field: "expected" }, shape } },
         {
           data: { values: rows.filter((e) => e.note !== null).map((e) => ({ ...e, at: domain[0] })) },
           // below the row's line, clear of the diamond wherever the law's exponent sits

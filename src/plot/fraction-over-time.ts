@@ -11,7 +11,7 @@ export interface FractionPoint {
 }
 
 /** Fractions against the update, one line with its 95% band per series (in order of first appearance), y in [0, 1]. */
-export function fractionOverTimeSpec(points: readonly FractionPoint[], options: { title: string; subtitle?: string; yTitle: string }): TopLevelSpec {
+export function fractionOverTimeSpec(points: readonly FractionPoint[], options: { title: string; subtitle?: string | string[]; yTitle: string }): TopLevelSpec {
   const order = [...new Set(points.map((p) => p.series))];
   const x = { field: "step", type: "quantitative", title: SYMBOL.step } as const;
   const y = { type: "quantitative", title: options.yTitle, scale: { domain: [0, 1] } } as const;

@@ -24,7 +24,7 @@ export function logEdges(values: readonly number[]): Map<number, [number, number
  * lr/gamma: if P depends on lr and gamma only through lr/gamma (the paper's lr^2/gamma^2), the
  * colour is constant along them.
  */
-export function heatmapSpec(points: readonly ProbabilityPoint[], options: { title: string; subtitle?: string; isoRatios: readonly number[] }): TopLevelSpec {
+export function heatmapSpec(points: readonly ProbabilityPoint[], options: { title: string; subtitle?: string | string[]; isoRatios: readonly number[] }): TopLevelSpec {
   const lrEdges = logEdges(points.map((p) => p.lr));
   const gEdges = logEdges(points.map((p) => p.gamma));
   const rows = points.map((pt) => {

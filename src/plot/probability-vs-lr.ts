@@ -14,7 +14,7 @@ export interface SlopeGuide {
 
 export interface ProbabilityVsLrOptions {
   title: string;
-  subtitle?: string;
+  subtitle?: string | string[];
   /** a dashed line P ∝ lr^slope, e.g. the paper's slope 2 */
   guide?: SlopeGuide;
   /** the y axis's title (default P(collapse by T)): say what the event is where "collapse" would mislead */
@@ -99,7 +99,7 @@ export function probabilityLinesSpec<T extends LrRow>(
     });
   }
   if (options.guide) layers.push(...guideLayers(options.guide, xMin, xMax, floor));
-  const subtitle = [options.subtitle, dodged ? "markers that would coincide are spread sideways" : null].filter((v): v is string => !!v);
+  const subtitle = [...[options.subtitle ?? []].flat(), ...(dodged ? ["markers that would coincide are spread sideways"] : [])];
   return {
     ...frame(options.title, subtitle.length ? subtitle : undefined),
     data: { values: rows },

@@ -1,8 +1,9 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { PredictedPoint, ProbabilityPoint } from "./data.ts";
-import { floor125, logExtent, logTicks13 } from "./log-scale.ts";
-import { probabilityFloor, toLogRow, ZERO_NOTE } from "./probability-rows.ts";
-import { frame, OKABE_ITO, SYMBOL } from "./theme.ts";
+import { floor125, logAxis, logExtent } from "./log-scale.ts";
+import { CUT_BELOW, dodgeOffsets, identicalSeries, NONE_COLLAPSED, probabilityFloor, toLogRow } from "./probability-rows.ts";
+import { DOWN_ARROW } from "./probability-vs-lr.ts";
+import { frame, HEIGHT, OKABE_ITO, REFERENCE_COLOR, SYMBOL, WIDTH } from "./theme.ts";
 
 /** A measured P at one setting, placed at its tau; `series` names the family it belongs to. */
 export type TauPoint = Pick<ProbabilityPoint, "lr" | "gamma" | "batch" | "steps" | "p" | "lo" | "hi"> & {
@@ -12,7 +13,7 @@ export type TauPoint = Pick<ProbabilityPoint, "lr" | "gamma" | "batch" | "steps"
 
 export interface ProbabilityVsTauOptions {
   title: string;
-  subtitle?: string;
+  subtitle?: string | string[];
   /**
    * Predictions that belong to one measured series each (`curve` = the series' name), drawn as thin lines
    * in that series' colour. Values below `predictedFloor` are left out.
@@ -40,32 +41,53 @@ export function probabilityVsTauSpec(points: readonly TauPoint[], options: Proba
   const predicted = (options.predicted ?? []).filter(keep);
   const perSeries = (options.seriesPredicted ?? []).filter(keep).map((q) => ({ tau: q.tau, p: q.p, series: q.curve ?? "" }));
   const floor = Math.min(probabilityFloor(points), floor125([...predicted, ...perSeries].map((q) => q.p)));
-  const rows = points.map((pt) => ({ ...pt, ...toLogRow(pt, floor) }));
   const [xMin, xMax] = logExtent([...points.map((pt) => pt.tau), ...predicted.map((q) => q.tau), ...perSeries.map((q) => q.tau)], 1.2);
-  const x = { field: "tau", type: "quantitative", scale: { type: "log", domain: [xMin, xMax], nice: false }, axis: { values: logTicks13([xMin, xMax]) }, title: SYMBOL.tau } as const;
-  const y = { type: "quantitative", scale: { type: "log", domain: [floor, 1] }, title: SYMBOL.p } as const;
-  const color = { field: "series", type: "nominal", title: null, scale: { range: [...OKABE_ITO] }, legend: { labelLimit: 400 } } as const;
+  const raw = [...new Set(points.map((pt) => pt.series))];
+  const twins = identicalSeries(points.map((pt) => ({ ...pt, lr: pt.tau })), (pt) => pt.series, raw);
+  const label = (s: string) => (twins.has(s) ? `${s} (identical to ${twins.get(s)})` : s);
+  const pxX = WIDTH / Math.log10(xMax / xMin), pxY = HEIGHT / Math.log10(1 / floor);
+  const logRows = points.map((pt) => ({ pt, r: toLogRow(pt, floor) }));
+  const offsets = dodgeOffsets(logRows.map(({ pt, r }) => ({ x: Number(pt.tau.toPrecision(6)), y: pxY * Math.log10((r.shown ?? r.bound ?? floor) / floor), order: raw.indexOf(pt.series) })));
+  const rows = logRows.map(({ pt, r }, i) => ({ ...pt, ...r, series: label(pt.series), tauMark: pt.tau * 10 ** (offsets[i] / pxX) }));
+  const order = raw.map(label);
+  const x = { field: "tau", type: "quantitative", scale: { type: "log", domain: [xMin, xMax], nice: false }, axis: logAxis([xMin, xMax], WIDTH, "x"), title: SYMBOL.tau } as const;
+  const xMark = { ...x, field: "tauMark" };
+  const y = { type: "quantitative", scale: { type: "log", domain: [floor, 1], nice: false }, title: SYMBOL.p, axis: logAxis([floor, 1], HEIGHT, "y") } as const;
+  const color = { field: "series", type: "nominal", title: null, sort: order, scale: { domain: order, range: [...OKABE_ITO] } } as const;
+  const quiet = { ...color, legend: null };
+  const marks = [...(rows.some((r) => r.bound !== null) ? [NONE_COLLAPSED] : []), ...(rows.some((r) => r.cut !== null) ? [CUT_BELOW] : [])];
+  const shapeScale = { domain: marks, range: marks.map((m) => (m === NONE_COLLAPSED ? "triangle-down" : DOWN_ARROW)) };
+  const shape = (what: string) => ({ datum: what, type: "nominal", title: null, scale: shapeScale, legend: { symbolFillColor: "transparent", symbolStrokeColor: REFERENCE_COLOR, symbolStrokeWidth: 1.5 } });
   const layers: unknown[] = [];
   if (perSeries.length > 1) {
     layers.push({
-      data: { values: perSeries },
+      data: { values: perSeries.map((q) => ({ ...q, series: label(q.series) })) },
       mark: { type: "line", strokeWidth: 1.3, opacity: 0.85, clip: true },
-      encoding: { x: { field: "tau", type: "quantitative" }, y: { field: "p", type: "quantitative" }, color, detail: { field: "series" } },
+      encoding: { x: { field: "tau", type: "quantitative" }, y: { field: "p", type: "quantitative" }, color: quiet, detail: { field: "series" } },
     });
   }
   layers.push(
-    { transform: [{ filter: "datum.shown !== null" }], mark: { type: "rule", opacity: 0.6 }, encoding: { x, y: { ...y, field: "low" }, y2: { field: "high" }, color } },
+    { transform: [{ filter: "datum.shown !== null" }], mark: { type: "rule", opacity: 0.6 }, encoding: { x: xMark, y: { ...y, field: "low" }, y2: { field: "high" }, color: quiet } },
     {
       transform: [{ filter: "datum.shown !== null" }],
       mark: { type: "point", filled: true, opacity: 0.9 },
-      encoding: { x, y: { ...y, field: "shown" }, color, tooltip: [{ field: "series" }, { field: "lr" }, { field: "gamma" }, { field: "tau" }, { field: "p" }] },
-    },
-    {
-      transform: [{ filter: "datum.bound !== null" }],
-      mark: { type: "point", shape: "triangle-down", filled: false, strokeWidth: 1.5 },
-      encoding: { x, y: { ...y, field: "bound" }, color },
+      encoding: { x: xMark, y: { ...y, field: "shown" }, color, tooltip: [{ field: "series" }, { field: "lr" }, { field: "gamma" }, { field: "tau" }, { field: "p" }] },
     },
   );
+  if (marks.includes(NONE_COLLAPSED)) {
+    layers.push({
+      transform: [{ filter: "datum.bound !== null" }],
+      mark: { type: "point", filled: false, strokeWidth: 1.5, opacity: 1 },
+      encoding: { x: xMark, y: { ...y, field: "bound" }, color: quiet, shape: shape(NONE_COLLAPSED) },
+    });
+  }
+  if (marks.includes(CUT_BELOW)) {
+    layers.push({
+      transform: [{ filter: "datum.cut !== null" }],
+      mark: { type: "point", filled: false, strokeWidth: 1.3, size: 50, opacity: 1 },
+      encoding: { x: xMark, y: { ...y, field: "cut" }, color: quiet, shape: shape(CUT_BELOW) },
+    });
+  }
   const lines = predicted.map((q) => ({ ...q, what: q.curve ?? options.predictedLabel ?? "prediction" }));
   const curves = [...new Set(lines.map((q) => q.what))];
   if (lines.length > 1) {
@@ -79,5 +101,7 @@ export function probabilityVsTauSpec(points: readonly TauPoint[], options: Proba
       },
     });
   }
-  return { ...frame(options.title, options.subtitle ?? ZERO_NOTE), data: { values: rows }, layer: layers } as unknown as TopLevelSpec;
+  const dodged = offsets.some((o) => o !== 0);
+  const subtitle = [...[options.subtitle ?? []].flat(), ...(dodged ? ["markers that would coincide are spread sideways"] : [])];
+  return { ...frame(options.title, subtitle.length ? subtitle : undefined), data: { values: rows }, layer: layers, resolve: { legend: { color: "independent" } } } as unknown as TopLevelSpec;
 }

@@ -3,7 +3,7 @@ import type { SurvivalCurve } from "./data.ts";
 import { frame, OKABE_ITO, SYMBOL } from "./theme.ts";
 
 /** Kaplan-Meier curves of the first-passage time as steps, with pointwise 95% bands. */
-export function survivalSpec(curves: readonly SurvivalCurve[], options: { title: string; subtitle?: string; legendTitle?: string | null }): TopLevelSpec {
+export function survivalSpec(curves: readonly SurvivalCurve[], options: { title: string; subtitle?: string | string[]; legendTitle?: string | null }): TopLevelSpec {
   const rows = curves.flatMap((c) => c.t.map((t, i) => ({ curve: c.label, order: curves.indexOf(c), t, survival: c.survival[i], lo: c.lo[i], hi: c.hi[i] })));
   const x = { field: "t", type: "quantitative", title: SYMBOL.step } as const;
   const y = { type: "quantitative", title: SYMBOL.survival, scale: { domain: [0, 1] } } as const;

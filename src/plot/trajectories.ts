@@ -4,7 +4,7 @@ import { frame, OKABE_ITO, REFERENCE_COLOR, SYMBOL } from "./theme.ts";
 
 export interface TrajectoriesOptions {
   title: string;
-  subtitle?: string;
+  subtitle?: string | string[];
   batch: number;
   /** draw the criterion beta = -c|gamma| as a dashed line (the ratio:c criterion) */
   ratioCriterion?: number;
