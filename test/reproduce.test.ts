@@ -10,6 +10,7 @@ import { cacheKey, canonicalJson } from "../src/experiments/cache.ts";
 import { crossing } from "../src/experiments/crossing.ts";
 import { predictedAt, type PredictedCurve } from "../src/experiments/prediction.ts";
 import { parseReproduceInvocation } from "../src/cli/reproduce-command.ts";
+import { checkFigure } from "../src/render/figure-check.ts";
 
 test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; a re-run takes all from the cache", async () => {
   const dir = mkdtempSync(join(tmpdir(), "bn-collapse-reproduce-"));
@@ -48,6 +49,11 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
       if (p && Number(p[1]) < 0.01) assert.doesNotMatch(cols.slice(0, 10).join(" | "), /holds|consistent/, row);
     }
     assert.ok(rows > 10, `${rows} findings`);
+    // every figure passes the figure check (src/render/figure-check.ts): nothing hidden, cut or overlapping
+    for (const e of EXPERIMENTS) {
+      const defects = await checkFigure(JSON.parse(readFileSync(join(dir, `${e.id}.vl.json`), "utf8")));
+      assert.deepEqual(defects, [], `${e.id}: ${defects.map((d) => `${d.kind}: ${d.message}`).join("; ")}`);
+    }
     const png = readFileSync(join(dir, "p-vs-lr.png"));
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
 

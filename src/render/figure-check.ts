@@ -51,6 +51,9 @@ interface Flat {
   legend: boolean;
   /** legend entries: the symbol and the label of one row share it */
   entry: number;
+  /** text: vega's width limit (0: none) and the text's full width, before vega cuts it at the limit */
+  limit: number;
+  width: number;
 }
 
 type SceneItem = Record<string, unknown> & { items?: SceneMark[]; bounds?: { x1: number; y1: number; x2: number; y2: number } };
@@ -61,6 +64,9 @@ const colour = (v: unknown): string | null => {
   return v.toLowerCase();
 };
 const num = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+
+const measure = (item: object, text: unknown): number =>
+  (vega as unknown as { textMetrics: { width: (item: object, text: unknown) => number } }).textMetrics.width(item, text);
 
 /** Renders `spec` headless and returns its items and the canvas size. */
 async function scene(spec: TopLevelSpec): Promise<{ items: Flat[]; width: number; height: number }> {
@@ -101,6 +107,8 @@ async function scene(spec: TopLevelSpec): Promise<{ items: Flat[]; width: number
             text: item.text == null ? "" : Array.isArray(item.text) ? item.text.join(" ") : String(item.text),
             legend: inLegend,
             entry: myEntry,
+            limit: num(item.limit, 0),
+            width: mark.marktype === "text" ? measure({ fontSize: item.fontSize as number, fontWeight: item.fontWeight as string, limit: 0 }, item.text) : 0,
           });
         }
         const gx = ox + num(item.x, 0), gy = oy + num(item.y, 0);
@@ -132,7 +140,7 @@ export async function checkFigure(spec: TopLevelSpec): Promise<FigureDefect[]> {
       out.push({ kind: "text-outside", message: `"${t.text}" (${t.role}) spans x ${t.x1.toFixed(0)}–${t.x2.toFixed(0)}, y ${t.y1.toFixed(0)}–${t.y2.toFixed(0)} on a ${width}×${height} canvas` });
     }
   }
-  for (const t of texts) if (t.text.endsWith("…")) out.push({ kind: "text-truncated", message: `"${t.text}" (${t.role})` });
+  for (const t of texts) if (t.text.endsWith("…") || (t.limit > 0 && t.width > t.limit + 0.5)) out.push({ kind: "text-truncated", message: `"${t.text}" (${t.role})` });
   for (let i = 0; i < texts.length; i++) {
     for (let j = i + 1; j < texts.length; j++) {
       if (overlap(grow(texts[i], 0.5), grow(texts[j], 0.5), 0)) out.push({ kind: "text-overlap", message: `"${texts[i].text}" (${texts[i].role}) overlaps "${texts[j].text}" (${texts[j].role})` });
