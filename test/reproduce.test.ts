@@ -18,7 +18,7 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
     assert.equal(await main(["reproduce", "--quick", "--out", dir, "--quiet"]), 0);
     const index = readFileSync(join(dir, "README.md"), "utf8");
     for (const e of EXPERIMENTS) {
-      for (const ext of [".png", ".svg", ".vl.json", ".csv"]) {
+      for (const ext of [".png", ".svg", ".pdf", ".vl.json", ".csv"]) {
         const f = join(dir, e.id + ext);
         assert.ok(existsSync(f) && statSync(f).size > (ext === ".csv" ? 0 : 100), `${e.id}${ext} missing or empty`);
       }
@@ -27,6 +27,8 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
       assert.match(spec.$schema, /vega-lite/);
     }
     assert.equal((index.match(/\*\*Measured\.\*\*/g) ?? []).length, EXPERIMENTS.length);
+    assert.match(index, /## Reproducibility[\s\S]*Versions: bn-collapse/);
+    assert.doesNotMatch(index, /issue \d/, "the index names no internal issue");
     // the theory and the analysis are drawn: the predictor's curves, the analytic drift, every estimator's exponents
     const tau = readFileSync(join(dir, "p-vs-tau.vl.json"), "utf8");
     assert.ok(tau.includes("finite-step predictor") && tau.includes("\"detail\""), "p-vs-tau lacks the finite-step predictor's lines");
@@ -58,6 +60,8 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
 
     const before = readFileSync(join(dir, "p-vs-lr.csv"), "utf8");
+    const svgBefore = readFileSync(join(dir, "p-vs-lr.svg"), "utf8");
+    assert.equal(readFileSync(join(dir, "p-vs-lr.pdf")).subarray(0, 5).toString(), "%PDF-");
     const lines: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
@@ -68,6 +72,13 @@ test("reproduce --quick writes every figure (PNG, SVG, spec, CSV) and an index; 
     }
     assert.match(lines.join(""), /0 measurements computed/);
     assert.equal(readFileSync(join(dir, "p-vs-lr.csv"), "utf8"), before);
+    // the same SVG bytes when drawn alone (clip-path ids do not depend on what was drawn before)
+    assert.equal(readFileSync(join(dir, "p-vs-lr.svg"), "utf8"), svgBefore);
+    // --only updates its figures' sections in place and keeps every other figure's, numbers included
+    const after = readFileSync(join(dir, "README.md"), "utf8");
+    const strip = (md: string) => md.replace(/ --only \S+`/g, "`");
+    assert.equal(strip(after), strip(index));
+    assert.match(after, /made by `bn-collapse reproduce --quick --only p-vs-lr,heatmap`/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

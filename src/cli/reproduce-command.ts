@@ -3,6 +3,7 @@ import type { Progress } from "../ensemble/sweep.ts";
 import { EXPERIMENTS } from "../experiments/set.ts";
 import { reproduce } from "../experiments/run.ts";
 import type { Experiment, Mode } from "../experiments/types.ts";
+import type { PrintOptions } from "../render/figure-files.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
 import { integerFlag } from "./flag-values.ts";
@@ -17,12 +18,16 @@ Usage: bn-collapse reproduce [--quick] [--out DIR] [flags]
   --only IDS        only these figures, comma-separated (ids below); no findings are written
   --findings FILE   where the findings go            [docs/findings.md for the full set into
                     figures/; DIR/findings.md otherwise, so --quick never touches docs/]
+  --width PT        scale every figure to PT points wide (one column ~240, two ~500)  [layout size]
+  --font-size PT    axis labels PT points as printed (titles and legends in proportion)  [11]
+  --dpi N           PNG resolution at the printed size             [144]
   --fresh           recompute everything instead of reusing DIR/.cache
   --workers K       worker threads                 [all cores]
   --quiet           no progress on stderr
 
 Each figure is written as ID.png, ID.svg, ID.vl.json (the vega-lite spec, opens in the Vega
-editor) and ID.csv (the plotted data); DIR/README.md shows them with their captions. The findings
+editor), ID.pdf (vector, fonts embedded) and ID.csv (the plotted data); DIR/README.md shows
+them with their captions (--only replaces those figures' sections and keeps the others). The findings
 (for each estimator and regime: does the lr^2/gamma^2 law hold, the exponent and its interval, where
 it fails) are generated from the same numbers. Results are cached in DIR/.cache by a hash of their
 config, so a re-run recomputes only what changed.
@@ -35,6 +40,9 @@ const FLAGS: FlagSpec[] = [
   { name: "out", value: true },
   { name: "only", value: true },
   { name: "findings", value: true },
+  { name: "width", value: true },
+  { name: "font-size", value: true },
+  { name: "dpi", value: true },
   { name: "fresh", value: false },
   { name: "workers", value: true },
   { name: "quiet", value: false },
@@ -50,6 +58,9 @@ export interface ReproduceInvocation {
   quiet: boolean;
   /** the findings file, or null when the run does not write one (--only) */
   findings: string | null;
+  /** --only's ids, to name in the index */
+  only: string[] | null;
+  print: PrintOptions;
 }
 
 /** The committed figure set and the findings generated from it. */
@@ -77,7 +88,13 @@ export function parseReproduceInvocation(argv: string[]): ReproduceInvocation | 
   if (givenFindings !== undefined && (typeof givenFindings !== "string" || givenFindings === "")) throw new ConfigError("--findings", "expects a file name");
   // only the full set written to the committed folder replaces docs/findings.md: quick numbers never do
   const findings = typeof only === "string" ? null : ((givenFindings as string | undefined) ?? (mode === "full" && givenOut === undefined ? DEFAULT_FINDINGS : `${out}/findings.md`));
-  return { mode, out, experiments, fresh: flags.has("fresh"), workers, quiet: flags.has("quiet"), findings };
+  const print: PrintOptions = {
+    width: flags.has("width") ? integerFlag(flags, "width", 0, 72, 2000) : undefined,
+    fontSize: flags.has("font-size") ? integerFlag(flags, "font-size", 0, 4, 40) : undefined,
+    dpi: flags.has("dpi") ? integerFlag(flags, "dpi", 0, 36, 1200) : undefined,
+  };
+  const onlyIds = typeof only === "string" ? experiments.map((e) => e.id) : null;
+  return { mode, out, experiments, fresh: flags.has("fresh"), workers, quiet: flags.has("quiet"), findings, only: onlyIds, print };
 }
 
 export async function reproduceCommand(argv: string[]): Promise<void> {
@@ -110,7 +127,9 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
       };
   const command = inv.mode === "quick" ? "bn-collapse reproduce --quick" : "bn-collapse reproduce";
   const findings = inv.findings ? { path: inv.findings, command } : null;
-  const summary = await reproduce(inv.experiments, { mode: inv.mode, out: inv.out, workers: inv.workers, fresh: inv.fresh, findings, log, onProgress });
+  const printFlags = [inv.print.width && `--width ${inv.print.width}`, inv.print.fontSize && `--font-size ${inv.print.fontSize}`, inv.print.dpi && `--dpi ${inv.print.dpi}`].filter(Boolean).join(" ");
+  const named = `${command}${printFlags ? ` ${printFlags}` : ""}${inv.only ? ` --only ${inv.only.join(",")}` : ""}`;
+  const summary = await reproduce(inv.experiments, { mode: inv.mode, out: inv.out, workers: inv.workers, fresh: inv.fresh, findings, log, onProgress, set: EXPERIMENTS, command: named, print: inv.print });
   log?.(
     `${summary.figures.length} figures in ${inv.out}/ (${summary.computed} measurements computed, ${summary.cached} from cache) in ${((Date.now() - started) / 1000).toFixed(1)} s; index: ${inv.out}/README.md; ` +
       (summary.findings ? `findings: ${summary.findings}` : "no findings written (--only runs part of the set)"),

@@ -55,6 +55,11 @@ export function buildLayerVsUnit(exp: Experiment, s: LayerSettings, rows: readon
   const within = rows.filter((r) => Math.abs(r.fraction - r.single.p) <= 3 * Math.hypot(r.se, r.single.se)).map((r) => r.lr);
   return {
     figure: { name: exp.id, spec, rows: csvRows },
+    plotted: "The collapsed fraction of a BN layer's units at T against η, next to a lone unit's collapse probability at the noise the layer's units measured (σ_eff), with 95% bands.",
+    headline: [
+      `The layer's fraction ${grows ? "grows with η, as the single unit's P" : "does not grow monotonically with η"}; they agree within 3 SE at η ∈ {${within.join(", ")}}${within.length === rows.length ? " (every η)" : ` of {${rows.map((r) => r.lr).join(", ")}}`}.`,
+      ...(below(rows[0]) ? ["At the smallest η the layer collapses less than the single unit predicts."] : []),
+    ],
     simulated: [
       `${s.layers} layers per η of K = ${c.units} BN + ReLU units, shared input x ~ N(0, I_${c.inputDim}), learned readout, teacher (γ* = ${c.teacherGamma}, β* = ${c.teacherBeta}) with label noise ${c.labelNoise}, η ∈ {${s.lr.join(", ")}}, γ₀ = ${c.gamma0}, β₀ = ${c.beta0}, B = ${c.batch}, T = ${c.steps} updates, plain SGD, criterion dead (β/|γ| ≤ −√(B−1)), seed ${s.seed}, the same w, teachers and batches at every η`,
       `single unit: ${s.singleTrials} trajectories per η, noise gauss:σ_eff (σ_eff = RMS of a_i·res_b over alive unit-updates of the layer), same B, η, γ₀, β₀, T and criterion`,

@@ -22,6 +22,12 @@ import { predictionSentences } from "./prediction.ts";
 import { tauSeries } from "./tau-series.ts";
 import type { Experiment } from "./types.ts";
 
+/** A tau series' name from what it ran (a measurement's label may name the full set's T in quick mode). */
+function seriesName(result: SweepResult): string {
+  const c = result.config;
+  return [`B = ${c.batch.join(", ")}`, `T = ${c.steps}`, ...(c.gamma.length > 1 ? [] : [`γ₀ = ${c.gamma[0]}`])].join(", ");
+}
+
 /** Data collapse: each sweep (and each gamma of a multi-gamma sweep) is one series, with the theory's line for it. */
 export function buildProbabilityVsTau(exp: Experiment, sweeps: { label: string; result: SweepResult }[], predicted?: Derived["predicted"]): Built {
   const points: TauPoint[] = sweeps.flatMap(({ result }) => {
@@ -52,7 +58,10 @@ export function buildProbabilityVsTau(exp: Experiment, sweeps: { label: string; 
   ];
   return {
     figure: { name: exp.id, spec, rows },
-    simulated: sweeps.map(({ label, result }) => `${label}: ${describeConfig(result.config)}`),
+    plotted: "The fraction of runs dead by T against τ = η²σ²T/(Bγ₀²), one colour per series (B, T, γ₀), with 95% bars and each series' finite-step prediction as a line.",
+    headline: [`τ at which P first reaches 0.1, per series: ${crossings.join("; ")}; under a data collapse these would agree.${spread}`],
+    settings: sweeps.map(({ result }) => ({ name: seriesName(result), config: result.config })),
+    simulated: [],
     measured: [
       `τ at which P first reaches 0.1 (log-interpolated between cells), per series: ${crossings.join("; ")}. Under a data collapse these would agree.${spread}`,
       ...(predicted ? predictionSentences(predicted) : []),
@@ -68,9 +77,13 @@ export function buildSurvival(exp: Experiment, result: SweepResult): Built {
   const curves = cells.map((c) => survivalCurve(c, `η = ${c.lr}`, result.config.steps));
   const spec = survivalSpec(curves, { title: exp.title, subtitle: [`γ₀ = ${gamma} · ${runSubtitle([result.config])}`, "bands: pointwise 95% (log-log Greenwood)"], legendTitle: null });
   const rows = curves.flatMap((c) => c.t.map((t, i) => ({ curve: c.label, t, survival: c.survival[i], lo: c.lo[i], hi: c.hi[i] })));
+  const said = `At γ₀ = ${gamma}: ${cells.map((c) => `η = ${c.lr}: S(T) = ${fmt(1 - c.p)}, median first passage ${c.firstPassage.median ?? "not reached (S(T) > 1/2)"}`).join("; ")}.`;
   return {
     figure: { name: exp.id, spec, rows },
-    simulated: [describeConfig(result.config)],
+    plotted: `The Kaplan-Meier fraction of runs not yet collapsed against the update t, at γ₀ = ${gamma}, one step curve per η with its pointwise 95% band.`,
+    headline: [said],
+    settings: [{ name: "grid", config: result.config }],
+    simulated: [],
     measured: [
       `At γ₀ = ${gamma}: ${cells.map((c) => `η = ${c.lr}: S(T) = ${fmt(1 - c.p)}, median first passage ${c.firstPassage.median ?? "not reached (S(T) > 1/2)"}`).join("; ")}.`,
     ],
@@ -89,10 +102,16 @@ export function buildComparison(exp: Experiment, sweeps: { label: string; result
     const c = crossing(points.filter((p) => p.variant === v).map((p) => ({ x: p.lr, p: p.p })), 0.1);
     return `${v}: ${c === null ? (points.some((p) => p.variant === v && p.p >= 0.1) ? "above 0.1 at every η" : "not reached") : fmt(c)}`;
   });
+  const said = `η at which P first reaches 0.1 (log-interpolated between cells): ${at.join("; ")}.`;
   return {
     figure: { name: exp.id, spec, rows: points },
-    simulated: sweeps.map(({ label, result }) => `${label}: ${describeConfig(result.config)}`),
-    measured: [`η at which P first reaches 0.1 (log-interpolated): ${at.join("; ")}.`],
+    plotted: `The fraction of runs that ${exp.options?.yTitle ? "reached the criterion" : "collapsed"} by T against the learning rate η, on log-log axes, one line per ${exp.options?.legendTitle ?? "variant"} with its Wilson 95% band.`,
+    headline: [said],
+    settings: split
+      ? sweeps.flatMap(({ result }) => result.config[split].map((v) => ({ name: `${legend} = ${v}`, config: { ...result.config, [split]: [v] } })))
+      : sweeps.map(({ label, result }) => ({ name: label, config: result.config })),
+    simulated: [],
+    measured: [said],
   };
 }
 
@@ -131,6 +150,8 @@ export function buildDrift(exp: Experiment, config: SweepProblem["config"], temp
   const lrAxis = points.filter((p) => p.axis === "lr"), gAxis = points.filter((p) => p.axis === "gamma");
   return {
     figure: { name: exp.id, spec, rows: points },
+    plotted: "The mean change of the sparsity s = 1 − Φ(β/|γ|) over one update, against η at fixed γ₀ and against γ₀ at fixed η, with 95% bars, and the leading-order theory as a line.",
+    headline: [`Measured against the theory's line: χ² = ${fmt(chi2)} on ${points.length} dof, p = ${fmt(chiSquareSf(chi2, points.length))}; relative differences from ${fmt(100 * Math.min(...rel))}% to ${fmt(100 * Math.max(...rel))}% (terms of relative size O(κ) left out, κ ≤ ${fmt(Math.max(...points.map(kappaOf)))}).`],
     simulated: [
       `${describeConfig({ ...config, trials, lr: lrAxis.map((p) => p.lr), gamma: [lrAxis[0]?.gamma ?? NaN] }, { trialsWord: "one-step runs per point" })}; and η = ${gAxis[0]?.lr}, γ₀ ∈ {${gAxis.map((p) => p.gamma).join(", ")}}`,
     ],
@@ -155,7 +176,10 @@ export function buildTrajectories(exp: Experiment, config: SweepProblem["config"
   const rows = series.flatMap((p) => p.step.map((s, i) => ({ id: p.id, step: s, gamma: p.gamma[i], beta: p.beta[i], collapsedAt: p.collapsedAt })));
   return {
     figure: { name: exp.id, spec, rows },
-    simulated: [describeConfig({ ...config, trials: paths.length }, { trialsWord: "paths (run to T, not stopped at collapse)" })],
+    plotted: `${paths.length} sample paths of (γ, β) over T = ${config.steps} updates, coloured by whether they met the criterion by T, with the dead cone shaded.`,
+    headline: [`${met} of ${paths.length} paths met the criterion ${config.collapse} by T; ${dead} ended inside the dead cone.`],
+    settings: [{ name: "paths", config: { ...config, trials: paths.length }, trialsWord: "paths (run to T, not stopped at collapse)" }],
+    simulated: [],
     measured: [`${met} of ${paths.length} paths met the criterion ${config.collapse} by T; ${dead} ended inside the dead cone.`],
   };
 }

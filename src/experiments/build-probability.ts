@@ -6,7 +6,7 @@ import { heatmapSpec } from "../plot/heatmap.ts";
 import { probabilityVsLrSpec } from "../plot/probability-vs-lr.ts";
 import type { ProbabilityPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
-import { describeConfig, fmt, runSubtitle } from "./caption.ts";
+import { fmt, runSubtitle } from "./caption.ts";
 import { estimatorName, exponentRows, exponentText, headline, verdictText } from "./exponent-rows.ts";
 import { gofPText, gofText, localText, referenceText } from "../analysis/verdict.ts";
 import type { LineFit, PooledFit } from "../analysis/scaling.ts";
@@ -61,7 +61,10 @@ export function buildProbabilityVsLr(exp: Experiment, result: SweepResult, fit: 
   const local = lines.filter((l) => l.local.length > 0).map((l) => `γ₀ = ${fmt(l.fixed.gamma)}: ${l.local.map(localEntry).join(", ")}`);
   return {
     figure: { name: exp.id, spec, rows: points },
-    simulated: [describeConfig(result.config)],
+    plotted: "The fraction of runs that collapsed by T against the learning rate η, on log-log axes, one line per γ₀ with its Wilson 95% band; the dashed line has slope 2 (reference only).",
+    headline: [`Exponent of η in P(T), pooled over γ₀: ${headlineBrief(headline(e, "lr"))}.`, ...nonFiniteNote(result)],
+    settings: [{ name: "grid", config: result.config }],
+    simulated: [],
     measured: [
       `Exponent of η in P(T) per γ₀ (${MULTIPLICITY_SHORT}): ${perGamma.join("; ") || "none (fewer than two values of η)"}.`,
       `Pooled over γ₀: ${verdictText(e, "lr") ?? "no pooled fit"}`,
@@ -85,7 +88,14 @@ export function buildHeatmap(exp: Experiment, result: SweepResult, fit: FitRepor
   const e = probabilityOf(fit);
   return {
     figure: { name: exp.id, spec, rows: points },
-    simulated: [describeConfig(result.config)],
+    plotted: "The fraction of runs that collapsed by T in each cell of the (η, γ₀) grid, as colour and printed value, with dashed lines of constant η/γ₀.",
+    headline: [
+      ...(groups.length ? [`Cells with (nearly) equal η/γ₀: ${sentences[0]}.`] : []),
+      `Pooled exponents of P(T): in η (law +2) ${headlineBrief(headline(e, "lr"))}; in γ₀ (law −2) ${headlineBrief(headline(e, "gamma"))}.`,
+      ...collapseSentences(fit).slice(-1),
+    ],
+    settings: [{ name: "grid", config: result.config }],
+    simulated: [],
     measured: [
       sentences.length ? `Cells with (nearly) equal η/γ₀, where the law predicts equal P: ${sentences.join("; ")}.` : "No two cells share η/γ₀ with any collapse.",
       `Pooled fits of P(T) (src/analysis): in η (law: +2) ${headlineBrief(headline(e, "lr"))}; in γ₀ (law: −2) ${headlineBrief(headline(e, "gamma"))} (see the exponents figure).`,
@@ -119,10 +129,13 @@ export function buildExponents(exp: Experiment, result: SweepResult, fit: FitRep
     emptyNote: "the grid has fewer than two values of η and of γ₀",
   });
   const sim = fit.simulation;
+  const brief = (est: EstimatorReport, axis: "lr" | "gamma") => headlineBrief(headline(est, axis));
   return {
     figure: { name: exp.id, spec, rows },
+    plotted: "For each of four estimators of the scaling, the fitted exponent of η and of γ₀ (pooled over the grid's lines) with its 95% profile interval, coloured by the verdict, against the law's exponent (◇).",
+    headline: [fit.estimators.map((est) => `${estimatorName(est)}: η ${brief(est, "lr")}, γ₀ ${brief(est, "gamma")}`).join("; ") + "."],
+    settings: [{ name: "grid", config: result.config }],
     simulated: [
-      describeConfig(result.config),
       `estimators (c) and (d): ${sim.trials} fresh one-step runs per cell, seed ${sim.seed}; (d) starts at r₀ = threshold + ${sim.gap}`,
     ],
     measured: [

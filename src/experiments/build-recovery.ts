@@ -5,7 +5,7 @@ import { teacherExcessLoss } from "../unit/teacher-loss.ts";
 import { fractionOverTimeSpec, type FractionPoint } from "../plot/fraction-over-time.ts";
 import { wilsonInterval } from "../stats/binomial.ts";
 import type { Built } from "./built.ts";
-import { describeConfig, fmt, runSubtitle } from "./caption.ts";
+import { fmt, runSubtitle } from "./caption.ts";
 import type { Experiment } from "./types.ts";
 
 type PathsRun = { label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] };
@@ -55,7 +55,10 @@ export function buildRecovery(exp: Experiment, runs: readonly PathsRun[]): Built
   });
   return {
     figure: { name: exp.id, spec, rows: points },
-    simulated: runs.map(({ label, spec, paths }) => `${label}: ${describeConfig({ ...spec, trials: paths.length }, { trialsWord: "paths (run to T, not stopped at collapse), the same random numbers for every norm" })}`),
+    plotted: `The fraction of units inside ${region} at each recorded update of the fine-tuning phase, one line per normalisation with its Wilson 95% band (the same random numbers for each).`,
+    headline: [`Fraction of units in the region: ${summary.join("; ")}.`],
+    settings: runs.map(({ label, spec, paths }) => ({ name: label, config: { ...spec, trials: paths.length }, trialsWord: "paths (run to T, not stopped at collapse)" })),
+    simulated: [],
     measured: [`Fraction of units in ${region} (Wilson 95%): ${summary.join("; ")}.`],
   };
 }

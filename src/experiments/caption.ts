@@ -6,32 +6,66 @@ type Config = SweepProblem["config"];
 const list = (v: number[]) => (v.length === 1 ? `${v[0]}` : `{${v.join(", ")}}`);
 
 /**
- * Every parameter of a resolved config in one line: the grid, the run, and each model setting, with
- * the ones left at their defaults marked as such so a reader can tell what was chosen.
+ * Every parameter of a resolved config as (name, text) parts: the grid, the run, and each model
+ * setting. Student-t noise is always drawn per sample, whatever noiseSampling says (it applies to
+ * Gaussian noise only), so the part says what ran.
  */
-export function describeConfig(c: Config, opts: { trialsWord?: string } = {}): string {
-  const parts = [
-    `η ∈ ${list(c.lr)}`,
-    `γ₀ ∈ ${list(c.gamma)}`,
-    `β₀ = ${list(c.beta)}`,
-    `B = ${list(c.batch)}`,
-    `weight decay ${list(c.weightDecay)}`,
-    `signal ${list(c.signal)}`,
-    `T = ${c.steps} updates`,
-    `${c.trials} ${opts.trialsWord ?? "trajectories per cell"}`,
-    `seed ${c.seed}`,
-    `criterion ${c.collapse}`,
-    `optimiser ${c.optimizer}`,
-    `schedule ${c.schedule}`,
-    `activation ${c.act}`,
-    `noise ${c.noise} (${c.noiseSampling})`,
-    `loss ${c.loss}`,
-    `input ${c.input}`,
-    `BN ε = ${c.bnEps}`,
-    `${c.interval} 95% intervals`,
-    `streams ${c.streams}`,
+export function configParts(c: Config, opts: { trialsWord?: string } = {}): [string, string][] {
+  const sampling = c.noise.startsWith("gauss") ? c.noiseSampling : "per-sample";
+  return [
+    ["η", `η ∈ ${list(c.lr)}`],
+    ["γ₀", `γ₀ ∈ ${list(c.gamma)}`],
+    ["β₀", `β₀ = ${list(c.beta)}`],
+    ["B", `B = ${list(c.batch)}`],
+    ["weight decay", `weight decay ${list(c.weightDecay)}`],
+    ["signal", `signal ${list(c.signal)}`],
+    ["T", `T = ${c.steps} updates`],
+    ["runs", `${c.trials} ${opts.trialsWord ?? "trajectories per cell"}`],
+    ["seed", `seed ${c.seed}`],
+    ["criterion", `criterion ${c.collapse}`],
+    ["optimiser", `optimiser ${c.optimizer}`],
+    ["schedule", `schedule ${c.schedule}`],
+    ["activation", `activation ${c.act}`],
+    ["noise", `noise ${c.noise} (${sampling})`],
+    ["loss", `loss ${c.loss}`],
+    ["input", `input ${c.input}`],
+    ["BN ε", `BN ε = ${c.bnEps}`],
+    ["intervals", `${c.interval} 95% intervals`],
+    ["streams", `streams ${c.streams}`],
+    ...(c.norm && c.norm !== "bn" ? ([["norm", `norm ${c.norm}`]] as [string, string][]) : []),
+    ...(c.phases && c.phases.length ? ([["phases", `earlier phases ${phasesText(c.phases)}`]] as [string, string][]) : []),
+    ...(c.keepOptimizerState ? ([["optimiser state", "optimiser state kept across phases"]] as [string, string][]) : []),
   ];
-  return parts.join(", ");
+}
+
+function phasesText(phases: NonNullable<Config["phases"]>): string {
+  if (typeof phases === "string") return phases;
+  return phases.map((ph) => Object.entries(ph).map(([k, v]) => `${k} ${v}`).join(" ")).map((t) => `(${t})`).join(", ");
+}
+
+/** Every parameter of a resolved config in one line (configParts joined). */
+export function describeConfig(c: Config, opts: { trialsWord?: string } = {}): string {
+  return configParts(c, opts).map(([, t]) => t).join(", ");
+}
+
+/**
+ * The settings of a figure's series as a caption: a table of the parts that differ between series
+ * (a column each, the series' name first) and one line of the parts they share.
+ */
+export function settingsCaption(series: readonly { name: string; config: Config; trialsWord?: string }[]): string[] {
+  const parts = series.map((s) => new Map(configParts(s.config, { trialsWord: s.trialsWord })));
+  const keys = [...new Set(parts.flatMap((m) => [...m.keys()]))];
+  const differs = keys.filter((k) => new Set(parts.map((m) => m.get(k) ?? "—")).size > 1);
+  const shared = keys.filter((k) => !differs.includes(k)).map((k) => parts[0].get(k)!);
+  const out: string[] = [];
+  if (series.length > 1 && differs.length) {
+    const cell = (t: string) => t.replace(/\|/g, "\\|");
+    out.push(`| series | ${differs.join(" | ")} |`, `| --- |${differs.map(() => " --- |").join("")}`);
+    for (const [i, s] of series.entries()) out.push(`| ${cell(s.name)} | ${differs.map((k) => cell(parts[i].get(k) ?? "—")).join(" | ")} |`);
+    out.push("");
+  }
+  out.push(`${series.length > 1 ? "Shared by every series" : "Settings"}: ${shared.join(", ")}.`);
+  return out;
 }
 
 /** The noise scale sigma of a problem's noise loss, which tau and kappa are defined with. */

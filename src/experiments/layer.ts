@@ -11,7 +11,7 @@ export const LAYER_EXPERIMENTS: Experiment[] = [
     title: "A BN layer's collapsed fraction against the single-unit prediction",
     figure: "layer-vs-unit",
     claim:
-      "The single-unit model predicts a layer's collapsed fraction: a unit of a layer collapses with the probability of a lone unit driven by Gaussian noise of the size of its measured upstream gradient (σ_eff), so the layer's fraction should follow the single-unit P along η (the bridge from the single unit to the filters of a network; issue 6 item 3).",
+      "The single-unit model predicts a layer's collapsed fraction: a unit of a layer collapses with the probability of a lone unit driven by Gaussian noise of the size of its measured upstream gradient (σ_eff), so the layer's fraction should follow the single-unit P along η (the bridge from the single unit to the filters of a network).",
     measurements: [
       {
         kind: "layer",

@@ -1,7 +1,8 @@
 import { dirname, join, relative, sep } from "node:path";
 import type { Progress } from "../ensemble/sweep.ts";
 import { writeFileAtomic } from "../solution/files.ts";
-import { writeFigure } from "../render/figure-files.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFigure, type PrintOptions } from "../render/figure-files.ts";
 import { buildFigure } from "./build.ts";
 import type { Built } from "./built.ts";
 import { ResultCache } from "./cache.ts";
@@ -22,6 +23,12 @@ export interface ReproduceOptions {
   /** where docs/findings.md-style findings go (null: not written), and the command named in them */
   findings?: { path: string; command: string } | null;
   log?: (line: string) => void;
+  /** the whole figure set, when `experiments` is part of it (--only): the index keeps the others' sections */
+  set?: readonly Experiment[];
+  /** the command named in the index (e.g. with --only) */
+  command?: string;
+  /** size, font size and PNG resolution of the written files */
+  print?: PrintOptions;
   onProgress?: (label: string) => ((p: Progress) => void) | undefined;
 }
 
@@ -58,11 +65,13 @@ export async function reproduce(experiments: readonly Experiment[], opts: Reprod
     const { derived, computed: extra } = await derive(exp, measured, { mode: opts.mode, cache });
     for (const line of extra) log(`[${i + 1}/${experiments.length}] ${exp.id}: ${line}`);
     const built = buildFigure(exp, measured, opts.mode, derived);
-    await writeFigure(opts.out, built.figure);
+    await writeFigure(opts.out, built.figure, opts.print);
     entries.push({ exp, built });
-    inputs.push({ exp, number: i + 1, measured, derived });
+    inputs.push({ exp, number: (opts.set ?? experiments).indexOf(exp) + 1, measured, derived });
   }
-  writeFileAtomic(join(opts.out, "README.md"), figuresIndex(entries, opts.mode));
+  const indexFile = join(opts.out, "README.md");
+  const existing = opts.set && existsSync(indexFile) ? readFileSync(indexFile, "utf8") : undefined;
+  writeFileAtomic(indexFile, figuresIndex(entries, opts.mode, { set: opts.set ?? experiments, existing, command: opts.command }));
   let findings: string | null = null;
   if (opts.findings) {
     const figures = relative(dirname(opts.findings.path), opts.out).split(sep).join("/");

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../solution/files.ts";
 import { rowsToCsv } from "./csv.ts";
+import { svgToPdf } from "./pdf.ts";
 import { svgToPng } from "./png.ts";
 import { renderSvg } from "./svg.ts";
 
@@ -15,23 +16,81 @@ export interface Figure {
 export interface FigureFiles {
   svg: string;
   png: string;
+  pdf: string;
   spec: string;
   csv: string;
 }
 
-/** The four files of a figure, by name: NAME.svg, NAME.png, NAME.vl.json (Vega editor), NAME.csv. */
-export function figureFileNames(name: string): FigureFiles {
-  return { svg: `${name}.svg`, png: `${name}.png`, spec: `${name}.vl.json`, csv: `${name}.csv` };
+/**
+ * How a figure is printed. The SVG and PDF are vectors whose unit is the point (1/72 inch): by default
+ * 1 px of the layout = 1 pt. `width` scales the whole figure to that many points (a one-column paper
+ * is about 240 pt, two columns about 500 pt); `fontSize` sets the axis labels' size in points as
+ * printed at that width (titles and legends keep their proportions to it); `dpi` is the PNG's
+ * resolution at the printed size.
+ */
+export interface PrintOptions {
+  width?: number;
+  fontSize?: number;
+  dpi?: number;
 }
 
-/** Renders a figure and writes its four files into `dir`, each atomically. */
-export async function writeFigure(dir: string, figure: Figure): Promise<FigureFiles> {
+export const DEFAULT_DPI = 144;
+
+/** The five files of a figure, by name: NAME.svg, .png, .pdf, .vl.json (Vega editor), .csv. */
+export function figureFileNames(name: string): FigureFiles {
+  return { svg: `${name}.svg`, png: `${name}.png`, pdf: `${name}.pdf`, spec: `${name}.vl.json`, csv: `${name}.csv` };
+}
+
+const widthOf = (svg: string) => Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1] ?? NaN);
+
+/** The spec with every font size of its config multiplied by `k`. */
+function scaleFonts(spec: TopLevelSpec, k: number): TopLevelSpec {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, /fontSize$/i.test(key) && typeof x === "number" ? Number((x * k).toFixed(2)) : walk(x)]));
+    return v;
+  };
+  return walk(spec) as TopLevelSpec;
+}
+
+/** The axis label size of the theme, which `fontSize` refers to. */
+const BASE_FONT = 11;
+
+/**
+ * The figure's SVG as printed: fonts chosen so that, after scaling the whole figure to `width`
+ * points, axis labels are `fontSize` points (two layout passes: the layout's width depends on its
+ * fonts), then the SVG's width and height set in points with its viewBox kept.
+ */
+export async function printedSvg(spec: TopLevelSpec, opts: PrintOptions = {}): Promise<string> {
+  if (opts.width === undefined && opts.fontSize === undefined) return renderSvg(spec);
+  const target = opts.fontSize ?? BASE_FONT;
+  let svg = await renderSvg(spec);
+  let k = 1;
+  if (opts.width !== undefined) {
+    for (let pass = 0; pass < 3; pass++) {
+      const scale = opts.width / widthOf(svg);
+      k = target / BASE_FONT / scale;
+      svg = await renderSvg(scaleFonts(spec, k));
+    }
+  } else {
+    svg = await renderSvg(scaleFonts(spec, target / BASE_FONT));
+  }
+  if (opts.width === undefined) return svg;
+  const w = widthOf(svg), h = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(svg)?.[1] ?? NaN);
+  const width = opts.width, height = Number(((h * width) / w).toFixed(2));
+  return svg.replace(/(<svg[^>]*\s)width="[\d.]+" height="[\d.]+"/, `$1width="${width}" height="${height}"`);
+}
+
+/** Renders a figure and writes its five files into `dir`, each atomically. */
+export async function writeFigure(dir: string, figure: Figure, opts: PrintOptions = {}): Promise<FigureFiles> {
   const names = figureFileNames(figure.name);
-  const svg = await renderSvg(figure.spec);
-  const png = await svgToPng(svg);
+  const svg = await printedSvg(figure.spec, opts);
+  const png = await svgToPng(svg, (opts.dpi ?? DEFAULT_DPI) / 72);
+  const pdf = await svgToPdf(svg);
   writeFileAtomic(join(dir, names.spec), JSON.stringify(figure.spec, null, 1) + "\n");
   writeFileAtomic(join(dir, names.csv), rowsToCsv(figure.rows));
   writeFileAtomic(join(dir, names.svg), svg);
   writeFileAtomic(join(dir, names.png), png);
+  writeFileAtomic(join(dir, names.pdf), pdf);
   return names;
 }

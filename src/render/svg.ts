@@ -14,8 +14,20 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   if (warnings.length > 0) throw new Error(`vega-lite warned: ${warnings.join("; ")}`);
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Warn });
   try {
-    return await view.toSVG();
+    return stableIds(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * vega names clip paths and gradients from a process-wide counter ("clip7"), so a figure's SVG would
+ * depend on what was rendered before it (an --only run gave other bytes). Renumbered in order of
+ * appearance, every figure's SVG depends on its spec alone.
+ */
+export function stableIds(svg: string): string {
+  const ids = new Map<string, string>();
+  for (const m of svg.matchAll(/\bid="((clip|gradient_)\d+)"/g)) if (!ids.has(m[1])) ids.set(m[1], `${m[2]}${ids.size + 1}`);
+  if (ids.size === 0) return svg;
+  return svg.replace(/\b(clip|gradient_)\d+\b/g, (id) => ids.get(id) ?? id);
 }
