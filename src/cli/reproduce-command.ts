@@ -18,8 +18,9 @@ Usage: bn-collapse reproduce [--quick] [--out DIR] [flags]
   --only IDS        only these figures, comma-separated (ids below); no findings are written
   --findings FILE   where the findings go            [docs/findings.md for the full set into
                     figures/; DIR/findings.md otherwise, so --quick never touches docs/]
-  --width PT        scale every figure to PT points wide (one column ~240, two ~500)  [layout size]
-  --font-size PT    axis labels PT points as printed (titles and legends in proportion)  [11]
+  --width PT        scale every figure to PT points wide, fonts with it (one column ~240,
+                    two ~500)                      [the layout: 1 px = 1 pt]
+  --font-size N     axis labels N px in the layout, titles and legends in proportion  [11]
   --dpi N           PNG resolution at the printed size             [144]
   --fresh           recompute everything instead of reusing DIR/.cache
   --workers K       worker threads                 [all cores]

@@ -24,9 +24,9 @@ export interface FigureFiles {
 /**
  * How a figure is printed. The SVG and PDF are vectors whose unit is the point (1/72 inch): by default
  * 1 px of the layout = 1 pt. `width` scales the whole figure to that many points (a one-column paper
- * is about 240 pt, two columns about 500 pt); `fontSize` sets the axis labels' size in points as
- * printed at that width (titles and legends keep their proportions to it); `dpi` is the PNG's
- * resolution at the printed size.
+ * is about 240 pt, two columns about 500 pt), fonts with it; `fontSize` sets the axis labels' size
+ * in the layout (titles and legends in proportion; default 11); `dpi` is the PNG's resolution at the
+ * printed size.
  */
 export interface PrintOptions {
   width?: number;
@@ -43,7 +43,7 @@ export function figureFileNames(name: string): FigureFiles {
 
 const widthOf = (svg: string) => Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1] ?? NaN);
 
-/** The spec with every font size of its config multiplied by `k`. */
+/** The spec with every font size multiplied by `k`. */
 function scaleFonts(spec: TopLevelSpec, k: number): TopLevelSpec {
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
@@ -54,31 +54,26 @@ function scaleFonts(spec: TopLevelSpec, k: number): TopLevelSpec {
 }
 
 /** The axis label size of the theme, which `fontSize` refers to. */
-const BASE_FONT = 11;
+export const BASE_FONT = 11;
 
 /**
- * The figure's SVG as printed: fonts chosen so that, after scaling the whole figure to `width`
- * points, axis labels are `fontSize` points (two layout passes: the layout's width depends on its
- * fonts), then the SVG's width and height set in points with its viewBox kept.
+ * The figure's SVG as printed: laid out with axis labels of `fontSize` (titles, legends and
+ * annotations in proportion), then scaled as a whole to `width` points (the SVG's width and height
+ * in points, its viewBox kept). Fonts scale with the figure, so the printed label size is
+ * fontSize × width / layout width: `printedFontSize` says what it came to.
  */
 export async function printedSvg(spec: TopLevelSpec, opts: PrintOptions = {}): Promise<string> {
-  if (opts.width === undefined && opts.fontSize === undefined) return renderSvg(spec);
-  const target = opts.fontSize ?? BASE_FONT;
-  let svg = await renderSvg(spec);
-  let k = 1;
-  if (opts.width !== undefined) {
-    for (let pass = 0; pass < 3; pass++) {
-      const scale = opts.width / widthOf(svg);
-      k = target / BASE_FONT / scale;
-      svg = await renderSvg(scaleFonts(spec, k));
-    }
-  } else {
-    svg = await renderSvg(scaleFonts(spec, target / BASE_FONT));
-  }
+  const svg = await renderSvg(opts.fontSize === undefined ? spec : scaleFonts(spec, opts.fontSize / BASE_FONT));
   if (opts.width === undefined) return svg;
   const w = widthOf(svg), h = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(svg)?.[1] ?? NaN);
-  const width = opts.width, height = Number(((h * width) / w).toFixed(2));
-  return svg.replace(/(<svg[^>]*\s)width="[\d.]+" height="[\d.]+"/, `$1width="${width}" height="${height}"`);
+  const height = Number(((h * opts.width) / w).toFixed(2));
+  return svg.replace(/(<svg[^>]*\s)width="[\d.]+" height="[\d.]+"/, `$1width="${opts.width}" height="${height}"`);
+}
+
+/** The axis labels' size in points as printed in `svg` (from printedSvg). */
+export function printedFontSize(svg: string, fontSize = BASE_FONT): number {
+  const w = widthOf(svg), box = Number(/viewBox="[\d.]+ [\d.]+ ([\d.]+)/.exec(svg)?.[1] ?? w);
+  return (fontSize * w) / box;
 }
 
 /** Renders a figure and writes its five files into `dir`, each atomically. */
