@@ -30,7 +30,7 @@ test("findings go to docs/findings.md only for the full set into figures/", () =
 
 test("findings of a comparison and a drift figure: verdicts by the rules, local exponents where the power law fails", async () => {
   // a comparison with one variant on a power law's side of the curve and one far into saturation
-  const exp = (id: string, figure: Experiment["figure"]): Experiment => ({ id, title: id, figure, claim: "", measurements: [] });
+  const exp = (id: string, figure: Experiment["figure"]): Experiment => ({ id, title: id, figure, claim: "", measurements: [] }) as unknown as Experiment; // findings read only the id and kind
   const sgd = await runSweep(resolveSweep({ lr: "0.1,0.16,0.25,0.4,0.63", gamma: 1, batch: 32, steps: 300, trials: 300, collapse: "ratio:3" }), { workers: 1 });
   const momentum = await runSweep(resolveSweep({ lr: "0.1,0.16,0.25,0.4,0.63", gamma: 1, batch: 32, steps: 300, trials: 300, collapse: "ratio:3", optimizer: "momentum:0.9" }), { workers: 1 });
   // drift points on an exact power law with 1% errors, and a line that bends

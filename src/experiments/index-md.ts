@@ -5,7 +5,7 @@ import { VERSION } from "../solution/result.ts";
 import { figureFileNames } from "../render/figure-files.ts";
 import type { Built } from "./built.ts";
 import { settingsCaption } from "./caption.ts";
-import type { Experiment, Mode } from "./types.ts";
+import type { Experiment, Measurement, Mode } from "./types.ts";
 
 const require = createRequire(import.meta.url);
 /** An installed package's version, read from its package.json (found from its entry point: some packages do not export it). */
@@ -64,7 +64,7 @@ export function figureSection(exp: Experiment, built: Built, number: number, com
 
 /** How to make the figures again, and on what they were made: the tool writes it, so it cannot go stale. */
 function reproducibility(set: readonly Experiment[], command: string): string[] {
-  const seeds = [...new Set(set.flatMap((e) => e.measurements.map((m) => ("seed" in m ? m.seed : m.config.seed)).filter((s) => s !== undefined)))];
+  const seeds = [...new Set(set.flatMap((e) => (e.measurements as readonly Measurement[]).map((m) => ("seed" in m ? m.seed : "config" in m ? m.config.seed : undefined)).filter((s) => s !== undefined)))];
   const cpu = cpus();
   return [
     "## Reproducibility",

@@ -12,12 +12,19 @@ import { measureLayer, type LayerMeasured } from "./measure-layer.ts";
 import { PATH_STREAMS } from "../rng/keys.ts";
 import { measurePsbnRecovery, type PsbnRecoveryMeasured } from "./build-psbn.ts";
 
-export type Measured =
-  | { kind: "sweep"; label: string; result: SweepResult }
-  | { kind: "paths"; label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] }
-  | { kind: "drift"; label: string; spec: SweepProblem["config"]; template: UnitProblem; points: DriftPoint[] }
-  | LayerMeasured
-  | PsbnRecoveryMeasured;
+export type SweepMeasured = { kind: "sweep"; label: string; result: SweepResult };
+export type PathsMeasured = { kind: "paths"; label: string; spec: SweepProblem["config"]; template: UnitProblem; paths: TrajectoryPath[] };
+export type DriftMeasured = { kind: "drift"; label: string; spec: SweepProblem["config"]; template: UnitProblem; points: DriftPoint[] };
+export type Measured = SweepMeasured | PathsMeasured | DriftMeasured | LayerMeasured | PsbnRecoveryMeasured;
+
+/** What a measurement gives, by its kind. */
+export type ResultOf<M extends Measurement> = Extract<Measured, { kind: M["kind"] }>;
+/** What the measurements of a figure kind give, element by element: one, or one and more of a kind. */
+export type ResultsOf<T extends readonly Measurement[]> = T extends [infer A extends Measurement]
+  ? [ResultOf<A>]
+  : T extends [infer A extends Measurement, ...(infer R extends Measurement)[]]
+    ? [ResultOf<A>, ...ResultOf<R>[]]
+    : never;
 
 export interface MeasureContext {
   mode: Mode;

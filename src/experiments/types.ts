@@ -63,30 +63,41 @@ export interface PsbnRecoveryMeasurement {
 
 export type Measurement = SweepMeasurement | PathsMeasurement | DriftMeasurement | LayerMeasurement | PsbnRecoveryMeasurement;
 
-export type FigureKind =
-  | "probability-vs-lr"
-  | "probability-vs-tau"
-  | "exponents"
-  | "survival"
-  | "heatmap"
-  | "drift"
-  | "trajectories"
-  | "comparison"
-  | "layer-vs-unit"
-  | "recovery"
-  | "psbn-recovery";
+/**
+ * The measurements each kind of figure is drawn from, in order. An experiment declared with other
+ * measurements than its figure needs is a compile error (and so is a builder that reads one its
+ * kind does not have): the set in set.ts is checked by the type checker, not at run time.
+ */
+export interface MeasurementsOf {
+  "probability-vs-lr": [SweepMeasurement];
+  heatmap: [SweepMeasurement];
+  exponents: [SweepMeasurement];
+  "probability-vs-tau": [SweepMeasurement, ...SweepMeasurement[]];
+  survival: [SweepMeasurement];
+  comparison: [SweepMeasurement, ...SweepMeasurement[]];
+  drift: [DriftMeasurement];
+  trajectories: [PathsMeasurement];
+  "layer-vs-unit": [LayerMeasurement];
+  recovery: [PathsMeasurement, ...PathsMeasurement[]];
+  "psbn-recovery": [PsbnRecoveryMeasurement];
+}
 
-/** One figure: what to measure, how to draw it, and what the paper says it should show. */
-export interface Experiment {
+export type FigureKind = keyof MeasurementsOf;
+
+/** One figure of kind K: what to measure, how to draw it, and what the paper says it should show. */
+export interface ExperimentOf<K extends FigureKind> {
   id: string;
   title: string;
-  figure: FigureKind;
+  figure: K;
   /** the paper's claim this figure tests, in one or two sentences */
   claim: string;
-  measurements: Measurement[];
+  measurements: MeasurementsOf[K];
   /** figure-specific settings (e.g. which gamma the survival curves are drawn at) */
   options?: ExperimentOptions;
 }
+
+/** A figure of any kind (a union discriminated by `figure`). */
+export type Experiment = { [K in FigureKind]: ExperimentOf<K> }[FigureKind];
 
 export interface ExperimentOptions {
   /** survival: the gamma0 whose cells are drawn, at most `maxCurves` of them */
