@@ -10,11 +10,16 @@ export interface FractionPoint {
   hi: number;
 }
 
-/** Fractions against the update, one line with its 95% band per series (in order of first appearance), y in [0, 1]. */
+/**
+ * Fractions against the update, one line with its 95% band per series (in order of first
+ * appearance); y from 0 to a round step above the largest upper bound (a panel to 1 for fractions
+ * below 0.2 would leave four fifths of it empty).
+ */
 export function fractionOverTimeSpec(points: readonly FractionPoint[], options: { title: string; subtitle?: string | string[]; yTitle: string }): TopLevelSpec {
   const order = [...new Set(points.map((p) => p.series))];
   const x = { field: "step", type: "quantitative", title: SYMBOL.step } as const;
-  const y = { type: "quantitative", title: options.yTitle, scale: { domain: [0, 1] } } as const;
+  const top = Math.min(1, Math.ceil((Math.max(0, ...points.map((p) => p.hi)) * 1.1) / 0.05) * 0.05 || 1);
+  const y = { type: "quantitative", title: options.yTitle, scale: { domain: [0, Number(top.toFixed(2))], nice: false } } as const;
   const color = { field: "series", type: "nominal", title: null, sort: order, scale: { range: [...OKABE_ITO] }, legend: { orient: "top-right" } } as const;
   return {
     ...frame(options.title, options.subtitle),

@@ -42,27 +42,26 @@ export const CUT_BELOW = "interval continues below the axis";
 export const ZERO_NOTE = "▽: none collapsed, at the upper end of the 95% interval";
 
 /**
- * Horizontal offsets (in pixels) for markers that would sit on each other: at each x, markers of
- * different series within `near` pixels in y are spread `step` pixels apart, centred on the true x.
- * `y` is in pixels (any monotone transform of the data will do, as long as it is in pixels).
+ * Horizontal offsets (in pixels) for markers that would sit on each other: markers of different
+ * series closer than `near` pixels in x and in y (chained) are spread `step` pixels apart, in series
+ * order, centred on their mean x. `x` and `y` are positions in pixels.
  */
 export function dodgeOffsets(markers: readonly { x: number; y: number; order: number }[], near = 7, step = 7): number[] {
   const out = new Array<number>(markers.length).fill(0);
-  const byX = new Map<number, number[]>();
-  markers.forEach((m, i) => byX.set(m.x, [...(byX.get(m.x) ?? []), i]));
-  for (const idx of byX.values()) {
-    const sorted = [...idx].sort((a, b) => markers[a].y - markers[b].y || markers[a].order - markers[b].order);
-    let cluster: number[] = [];
-    const flush = () => {
-      const c = [...cluster].sort((a, b) => markers[a].order - markers[b].order);
-      c.forEach((i, k) => (out[i] = (k - (c.length - 1) / 2) * step));
-      cluster = [];
-    };
-    for (const i of sorted) {
-      if (cluster.length && markers[i].y - markers[cluster[cluster.length - 1]].y >= near) flush();
-      cluster.push(i);
+  const group = markers.map((_, i) => i);
+  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i])));
+  for (let i = 0; i < markers.length; i++) {
+    for (let j = i + 1; j < markers.length; j++) {
+      if (Math.abs(markers[i].x - markers[j].x) < near && Math.abs(markers[i].y - markers[j].y) < near) group[root(i)] = root(j);
     }
-    flush();
+  }
+  const clusters = new Map<number, number[]>();
+  markers.forEach((_, i) => clusters.set(root(i), [...(clusters.get(root(i)) ?? []), i]));
+  for (const c of clusters.values()) {
+    if (c.length < 2) continue;
+    const sorted = [...c].sort((a, b) => markers[a].order - markers[b].order || a - b);
+    const mean = sorted.reduce((a, i) => a + markers[i].x, 0) / sorted.length;
+    sorted.forEach((i, k) => (out[i] = mean + (k - (sorted.length - 1) / 2) * step - markers[i].x));
   }
   return out;
 }

@@ -51,7 +51,7 @@ export function probabilityLinesSpec<T extends LrRow>(
   const [xMin, xMax] = logExtent(points.map((pt) => pt.lr), 1.1);
   const pxX = WIDTH / Math.log10(xMax / xMin), pxY = HEIGHT / Math.log10(1 / floor);
   const logRows = points.map((pt) => ({ pt, r: toLogRow(pt, floor) }));
-  const offsets = dodgeOffsets(logRows.map(({ pt, r }) => ({ x: pt.lr, y: pxY * Math.log10((r.shown ?? r.bound ?? floor) / floor), order: raw.indexOf(name(pt)) })));
+  const offsets = dodgeOffsets(logRows.map(({ pt, r }) => ({ x: pxX * Math.log10(pt.lr / xMin), y: pxY * Math.log10((r.shown ?? r.bound ?? floor) / floor), order: raw.indexOf(name(pt)) })));
   const rows = logRows.map(({ pt, r }, i) => ({
     ...pt,
     ...r,

@@ -47,7 +47,7 @@ export function probabilityVsTauSpec(points: readonly TauPoint[], options: Proba
   const label = (s: string) => (twins.has(s) ? `${s} (identical to ${twins.get(s)})` : s);
   const pxX = WIDTH / Math.log10(xMax / xMin), pxY = HEIGHT / Math.log10(1 / floor);
   const logRows = points.map((pt) => ({ pt, r: toLogRow(pt, floor) }));
-  const offsets = dodgeOffsets(logRows.map(({ pt, r }) => ({ x: Number(pt.tau.toPrecision(6)), y: pxY * Math.log10((r.shown ?? r.bound ?? floor) / floor), order: raw.indexOf(pt.series) })));
+  const offsets = dodgeOffsets(logRows.map(({ pt, r }) => ({ x: pxX * Math.log10(pt.tau / xMin), y: pxY * Math.log10((r.shown ?? r.bound ?? floor) / floor), order: raw.indexOf(pt.series) })));
   const rows = logRows.map(({ pt, r }, i) => ({ ...pt, ...r, series: label(pt.series), tauMark: pt.tau * 10 ** (offsets[i] / pxX) }));
   const order = raw.map(label);
   const x = { field: "tau", type: "quantitative", scale: { type: "log", domain: [xMin, xMax], nice: false }, axis: logAxis([xMin, xMax], WIDTH, "x"), title: SYMBOL.tau } as const;
