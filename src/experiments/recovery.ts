@@ -14,7 +14,7 @@ const norm = (label: string, n: string): PathsMeasurement => ({ kind: "paths", l
 export const RECOVERY_EXPERIMENTS: Experiment[] = [
   {
     id: "remedy-recovery",
-    title: "Recovery over time: units in the collapsed region under BN, revive (a psBN reconstruction) and BN with a learned shift",
+    title: "Recovery over time under BN, revive (a psBN reconstruction) and a learned shift",
     figure: "recovery",
     claim:
       "psBN makes saturated parameters trainable again (the paper); revive is our reconstruction of that property (docs/psbn.md): units that enter the dead region come back, so the fraction in the collapsed region (r ≤ −3, as docs/psbn.md counts it) falls back towards 0 under revive while BN's stays; rshift removes the noise-driven drift of r, so fewer units get there at all. Task: pre-train on a sparse teacher, then fine-tune on teacher (1, 0) with label noise 8 at η = 0.06.",

@@ -108,7 +108,8 @@ async function scene(spec: TopLevelSpec): Promise<{ items: Flat[]; width: number
             legend: inLegend,
             entry: myEntry,
             limit: num(item.limit, 0),
-            width: mark.marktype === "text" ? measure({ fontSize: item.fontSize as number, fontWeight: item.fontWeight as string, limit: 0 }, item.text) : 0,
+            // a multi-line text (an array) is as wide as its widest line
+            width: mark.marktype === "text" ? Math.max(0, ...[item.text].flat().map((t) => measure({ fontSize: item.fontSize as number, fontWeight: item.fontWeight as string, limit: 0 }, t))) : 0,
           });
         }
         const gx = ox + num(item.x, 0), gy = oy + num(item.y, 0);
