@@ -10,6 +10,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { checkFigure, DEFECT_KINDS, type DefectKind } from "../src/render/figure-check.ts";
 import { probabilityLinesSpec } from "../src/plot/probability-vs-lr.ts";
 import { CONFIG, SCHEMA } from "../src/plot/theme.ts";
+import { renderSvg } from "../src/render/svg.ts";
 
 const base = (extra: Record<string, unknown>): TopLevelSpec => ({ $schema: SCHEMA, config: CONFIG, width: 360, height: 200, background: "white", ...extra }) as unknown as TopLevelSpec;
 // explicit ticks: vega's own log ticks are one of the defects (their labels run together)
@@ -90,4 +91,14 @@ test("every committed figure (figures/) passes the figure check", async () => {
     const defects = await checkFigure(JSON.parse(readFileSync(`figures/${f}`, "utf8")));
     assert.deepEqual(defects, [], `${f}: ${defects.map((d) => `${d.kind}: ${d.message}`).join("; ")}`);
   }
+});
+
+test("the notebooks' P-against-any-quantity builder passes the check and draws its legend", async () => {
+  const { probabilityAgainstSpec } = await import("../src/plot/probability-against.ts");
+  const spec = probabilityAgainstSpec(
+    [0, 0.001, 0.01].flatMap((x, i) => [{ series: "sgd", x, p: 0.2 + 0.1 * i, lo: 0.15 + 0.1 * i, hi: 0.25 + 0.1 * i }, { series: "adamw", x, p: 0.1, lo: 0.07, hi: 0.14 }]),
+    { title: "t", xTitle: "weight decay λ", xScale: "ordinal" },
+  );
+  assert.deepEqual(await checkFigure(spec), []);
+  assert.match(await renderSvg(spec), /role-legend/);
 });

@@ -35,6 +35,8 @@ export function probabilityAgainstSpec(points: readonly AgainstPoint[], options:
   return {
     ...frame(options.title, options.subtitle),
     data: { values: points.map((p) => ({ ...p })) },
+    // one colour legend, from the points layer (the others share its scale and draw none)
+    resolve: { legend: { color: "independent" } },
     layer: [
       { mark: { type: "rule", strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" }, color: { ...color, legend: null } } },
       { mark: { type: "line" }, encoding: { x, y: { ...y, field: "p" }, color: { ...color, legend: null } } },
