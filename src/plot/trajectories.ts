@@ -2,6 +2,9 @@ import type { TopLevelSpec } from "vega-lite";
 import type { PathSeries } from "./data.ts";
 import { frame, OKABE_ITO, REFERENCE_COLOR, SYMBOL } from "./theme.ts";
 
+const FIRST_PASSAGE = "first met the criterion";
+const END_OF_RUN = "end of the run (T)";
+
 export interface TrajectoriesOptions {
   title: string;
   subtitle?: string | string[];
@@ -41,7 +44,7 @@ export function trajectoriesSpec(paths: readonly PathSeries[], options: Trajecto
     layers.push({
       data: { values: line.map((r) => ({ ...r, what: `criterion β = −${c}|γ|` })) },
       mark: { type: "line", color: REFERENCE_COLOR, strokeDash: [5, 4], strokeWidth: 1.2 },
-      encoding: { x, y: { ...y, field: "beta" }, strokeDash: { field: "what", type: "nominal", title: null, scale: { range: [[5, 4]] }, legend: { orient: "top-right" } } },
+      encoding: { x, y: { ...y, field: "beta" }, strokeDash: { field: "what", type: "nominal", title: null, scale: { range: [[5, 4]] }, legend: { orient: "right" } } },
     });
   }
   layers.push(
@@ -53,7 +56,7 @@ export function trajectoriesSpec(paths: readonly PathSeries[], options: Trajecto
         y: { ...y, field: "beta" },
         detail: { field: "id", type: "nominal" },
         order: { field: "step", type: "quantitative" },
-        color: { field: "outcome", type: "nominal", title: null, sort: ["collapsed by T", "not collapsed by T"], scale: { range: [OKABE_ITO[3], OKABE_ITO[0]] }, legend: { orient: "top-left" } },
+        color: { field: "outcome", type: "nominal", title: null, sort: ["collapsed by T", "not collapsed by T"], scale: { range: [OKABE_ITO[3], OKABE_ITO[0]] }, legend: { orient: "right" } },
       },
     },
     {
@@ -62,5 +65,26 @@ export function trajectoriesSpec(paths: readonly PathSeries[], options: Trajecto
       encoding: { x, y: { ...y, field: "beta" } },
     },
   );
+  // where each collapsed path first met the criterion (the first recorded point at or after it), and
+  // where every path ended: the paths run on to T after collapse, so their ends are not where they died
+  const marks = [
+    ...paths.flatMap((p) => {
+      if (!(p.collapsedAt > 0)) return [];
+      const k = p.step.findIndex((s) => s >= p.collapsedAt);
+      return k < 0 ? [] : [{ gamma: p.gamma[k], beta: p.beta[k], marker: FIRST_PASSAGE }];
+    }),
+    ...paths.map((p) => ({ gamma: p.gamma[p.gamma.length - 1], beta: p.beta[p.beta.length - 1], marker: END_OF_RUN })),
+  ].filter((m) => Number.isFinite(m.gamma) && Number.isFinite(m.beta));
+  const kinds = [FIRST_PASSAGE, END_OF_RUN].filter((w) => marks.some((m) => m.marker === w));
+  layers.push({
+    data: { values: marks },
+    mark: { type: "point", filled: false, strokeWidth: 1.3, size: 40, color: "#000000" },
+    encoding: {
+      x,
+      y: { ...y, field: "beta" },
+      // its own field: a legend of the same field as the criterion's would be merged with it, and drop it
+      shape: { field: "marker", type: "nominal", title: null, sort: kinds, scale: { domain: kinds, range: kinds.map((k) => (k === FIRST_PASSAGE ? "cross" : "square")) }, legend: { orient: "right" } },
+    },
+  });
   return { ...frame(options.title, options.subtitle), layer: layers } as unknown as TopLevelSpec;
 }

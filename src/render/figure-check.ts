@@ -12,7 +12,7 @@ export const DEFECT_KINDS = {
   "text-outside": "a text mark (title, label, legend) reaches outside the canvas, so it is cut",
   "text-truncated": "a text mark was shortened to fit (it ends in vega's ellipsis)",
   "text-overlap": "two text marks overlap or touch (less than 1 px apart), so they read as one",
-  "text-over-data": "an annotation's text covers a data marker",
+  "text-over-data": "an annotation's or a legend label's text covers a data marker",
   "identical-series": "two series have the same data, one hidden under the other, and no legend entry says so",
   "markers-coincide": "markers of different series sit at the same position (same shape), so only the last drawn shows",
   "symmetric-log-interval": "an interval symmetric about its estimate (±) is drawn on a log axis",
@@ -150,7 +150,8 @@ export async function checkFigure(spec: TopLevelSpec): Promise<FigureDefect[]> {
 
   const data = items.filter((i) => i.role === "mark" && !i.legend && visible(i));
   const symbols = data.filter((i) => i.marktype === "symbol");
-  for (const t of texts.filter((x) => x.role === "mark")) {
+  // annotations and legend labels (a legend placed inside the plot) must not cover a data marker
+  for (const t of texts.filter((x) => x.role === "mark" || x.role === "legend-label")) {
     const hit = symbols.find((s) => overlap(t, s, 1));
     if (hit) out.push({ kind: "text-over-data", message: `"${t.text}" covers a marker at (${hit.x.toFixed(0)}, ${hit.y.toFixed(0)})` });
   }
