@@ -14,7 +14,12 @@ export function driftSpec(points: readonly DriftPoint[], options: { title: strin
   const shown = points.filter((p) => p.drift > 0 && p.lo > 0);
   const dropped = points.length - shown.length;
   const note = dropped > 0 ? `${dropped} point(s) whose 95% interval reaches 0 or below are not shown (log axis)` : undefined;
-  const subtitle = [...[options.subtitle ?? []].flat(), ...(note ? [note] : [])];
+  // a 95% bar shorter than the marker's diameter is hidden under it: say so rather than leave "bars" unseen
+  const ys0 = logExtent(shown.flatMap((p) => [p.lo, p.hi, p.predicted ?? NaN]), 1.3);
+  const barPx = (p: DriftPoint) => (HEIGHT * Math.log10(p.hi / p.lo)) / Math.log10(ys0[1] / ys0[0]);
+  const hidden = shown.filter((p) => barPx(p) < 7).length;
+  const barNote = hidden === 0 ? undefined : hidden === shown.length ? "every 95% bar is shorter than its marker" : `${hidden} of ${shown.length} 95% bars are shorter than their markers`;
+  const subtitle = [...[options.subtitle ?? []].flat(), ...(note ? [note] : []), ...(barNote ? [barNote] : [])];
   const { width: _w, height: _h, ...top } = frame(options.title, subtitle.length ? subtitle : undefined);
   const ys = logExtent(shown.flatMap((p) => [p.lo, p.hi, p.predicted ?? NaN]), 1.3);
   const panel = (axis: "lr" | "gamma", fixed: string) => {
