@@ -1,6 +1,10 @@
 import type { Built } from "./built.ts";
 import { buildExponents, buildHeatmap, buildProbabilityVsLr } from "./build-probability.ts";
-import { buildComparison, buildDrift, buildProbabilityVsTau, buildSurvival, buildTrajectories } from "./build-other.ts";
+import { buildComparison } from "./build-comparison.ts";
+import { buildDrift } from "./build-drift.ts";
+import { buildSurvival } from "./build-survival.ts";
+import { buildProbabilityVsTau } from "./build-tau.ts";
+import { buildTrajectories } from "./build-trajectories.ts";
 import { buildLayerVsUnit } from "./build-layer.ts";
 import { buildRecovery } from "./build-recovery.ts";
 import type { Derived } from "./derive.ts";
