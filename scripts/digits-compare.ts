@@ -23,6 +23,7 @@ import { measuredVsPredictedSpec, type MeasuredPredictedPoint } from "../src/plo
 import { writeFigure } from "../src/render/figure-files.ts";
 import { rowsToCsv } from "../src/render/csv.ts";
 import { wilsonInterval } from "../src/stats/binomial.ts";
+import { effectiveWilson } from "../src/plot/probability-rows.ts";
 
 const { flags } = parseArgs(process.argv.slice(2), [
   ...["runs", "out", "figures", "trials", "workers"].map((name) => ({ name, value: true })),
@@ -132,15 +133,19 @@ const points: MeasuredPredictedPoint[] = rows
     // where nothing collapsed the seed spread is 0: the bound is then Wilson's for 0 of every unit of every seed
     // (for 0 events the units' correlation does not matter); likewise for the prediction over its trajectories
     const measuredHi = layer.everDead.mean > 0 ? layer.everDead.hi : wilsonInterval(0, layer.units * cell.seeds.length)[1];
-    const predicted = pr.p > 0 ? { lo: Math.max(0, pr.p - z * pr.se), hi: Math.min(1, pr.p + z * pr.se) } : { lo: 0, hi: wilsonInterval(0, pr.trials)[1] };
+    // drawn on a log axis, so asymmetric: Wilson at the effective n of the seed spread (measured, from the
+    // t interval's half-width) and of the prediction's SE, never the symmetric mean ± z SE that runs to 0
+    const predicted = pr.p > 0 ? effectiveWilson(pr.p, pr.se, pr.trials) : { lo: 0, hi: wilsonInterval(0, pr.trials)[1] };
+    const m = layer.everDead;
+    const measured = m.mean > 0 ? effectiveWilson(m.mean, (m.hi - m.lo) / (2 * z), layer.units * cell.seeds.length) : { lo: 0, hi: measuredHi };
     return [
-      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "measured" as const, p: layer.everDead.mean, lo: layer.everDead.lo, hi: measuredHi, flagged: cell.diverged > 0 },
-      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "predicted" as const, p: pr.p, ...predicted },
+      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "measured" as const, p: m.mean, lo: measured.lo, hi: measured.hi, flagged: cell.diverged > 0 },
+      { panel: PANEL[cell.optimizer] ?? cell.optimizer, lr: cell.lr, group: wdLabel(cell.weightDecay), kind: "predicted" as const, p: pr.p, lo: predicted.lo, hi: predicted.hi },
     ];
   });
 const spec = measuredVsPredictedSpec(points, {
   title: "Digits MLP (3 × 128 BN+ReLU units): units that entered the dead cone by T, against the single unit",
-  subtitle: `B = ${table.batch}, T = ${table.steps} updates, ${seedRange(cells)} seeds per point (95% t intervals over seeds); single unit at each layer's measured spread of σ_eff`,
+  subtitle: `B = ${table.batch}, T = ${table.steps} updates, ${seedRange(cells)} seeds per point (95%: Wilson at the effective n of the seed spread); single unit at each layer's measured spread of σ_eff`,
   yTitle: "fraction of units with β/|γ| ≤ −√(B−1) by T",
   groupTitle: "weight decay (coupled L2)",
   measuredLabel: "measured (torch)",

@@ -84,11 +84,11 @@ test("the P-vs-lr builder leaves nothing for the check: identical series named, 
   assert.ok(json.includes("none collapsed: upper 95% bound"), "the zero marker has a legend entry");
 });
 
-test("every committed figure (figures/) passes the figure check", async () => {
-  const specs = readdirSync("figures").filter((f) => f.endsWith(".vl.json"));
-  assert.ok(specs.length >= 19, `${specs.length} figures`);
+test("every committed figure (figures/, reference/pytorch/figures/) passes the figure check", async () => {
+  const specs = ["figures", "reference/pytorch/figures"].flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".vl.json")).map((f) => `${d}/${f}`));
+  assert.ok(specs.length >= 20, `${specs.length} figures`);
   for (const f of specs) {
-    const defects = await checkFigure(JSON.parse(readFileSync(`figures/${f}`, "utf8")));
+    const defects = await checkFigure(JSON.parse(readFileSync(f, "utf8")));
     assert.deepEqual(defects, [], `${f}: ${defects.map((d) => `${d.kind}: ${d.message}`).join("; ")}`);
   }
 });

@@ -2,7 +2,7 @@ import type { LayerRow } from "../layer/rows.ts";
 import { comparisonSpec } from "../plot/comparison.ts";
 import type { VariantPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
-import { wilsonInterval } from "../stats/binomial.ts";
+import { effectiveWilson } from "../plot/probability-rows.ts";
 import { fmt } from "./caption.ts";
 import type { LayerSettings } from "./measure-layer.ts";
 import type { Experiment } from "./types.ts";
@@ -19,11 +19,7 @@ import type { Experiment } from "./types.ts";
  * above 0; the symmetric p ± 1.96 SE would run to 0 on a log axis.
  */
 function layerInterval(r: LayerRow): { lo: number; hi: number; nEff: number } {
-  const n = r.layers * r.units;
-  const p = r.fraction;
-  const nEff = Number.isFinite(r.se) && r.se > 0 && p > 0 && p < 1 ? Math.min(n, (p * (1 - p)) / (r.se * r.se)) : n;
-  const [lo, hi] = wilsonInterval(p * nEff, nEff);
-  return { lo, hi, nEff };
+  return effectiveWilson(r.fraction, r.se, r.layers * r.units);
 }
 
 export function buildLayerVsUnit(exp: Experiment, s: LayerSettings, rows: readonly LayerRow[]): Built {

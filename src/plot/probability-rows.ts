@@ -1,4 +1,17 @@
 import { floor125 } from "./log-scale.ts";
+import { wilsonInterval } from "../stats/binomial.ts";
+
+/**
+ * An asymmetric 95% interval for a fraction p known with standard error `se` (a cluster or seed
+ * spread): Wilson at the effective number of independent trials n_eff = p(1 − p)/se², capped at
+ * `nMax` (the trials actually run). Its lower end stays above 0, unlike p ± 1.96 SE, so it can be
+ * drawn on a log axis; for large n_eff the two agree.
+ */
+export function effectiveWilson(p: number, se: number, nMax: number): { lo: number; hi: number; nEff: number } {
+  const nEff = Number.isFinite(se) && se > 0 && p > 0 && p < 1 ? Math.min(nMax, (p * (1 - p)) / (se * se)) : nMax;
+  const [lo, hi] = wilsonInterval(p * nEff, nEff);
+  return { lo, hi, nEff };
+}
 
 /**
  * A probability with its interval, made ready for a log y axis: `shown` is p where p > 0 (else
