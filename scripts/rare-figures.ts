@@ -6,7 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { largeDeviationRate, localExponents } from "../src/analysis/rare-events.ts";
-import { rareExponentSpec, rareProbabilitySpec, rareRateSpec, rareWorkSpec, type ExponentRow, type RareRow, type RateRow, type WorkRow } from "../src/plot/rare-events.ts";
+import { LOG_INTERVAL_NOTE, logInterval, rareExponentSpec, rareProbabilitySpec, rareRateSpec, rareWorkSpec, type ExponentRow, type RareRow, type RateRow, type WorkRow } from "../src/plot/rare-events.ts";
+import { tQuantile975 } from "../src/digits/cells.ts";
 import { SYMBOL } from "../src/plot/theme.ts";
 import { writeFigure } from "../src/render/figure-files.ts";
 
@@ -16,13 +17,17 @@ const dir = process.argv[3] ?? "figures";
 const rows: Row[] = data.rows;
 const seriesOf = [...new Set(rows.map((r) => r.series))];
 const T200 = rows.filter((r) => r.steps === 200);
-const setting = "B = 8, SGD, β₀ = 0, ratio:2, σ = 1; AMS ams:100:10:time, 16 runs per cell, 95% t intervals";
+const runs: number = data.setting.amsRuns;
+const setting = `B = 8, SGD, β₀ = 0, ratio:2, σ = 1; AMS ams:100:10:time, ${runs} runs per cell`;
+// the JSON's lo/hi are the runs' t interval p ± t·se; the log-axis figures draw it on log P instead
+const t = tQuantile975(runs - 1);
+const withLog = (r: RareRow) => ({ ...r, ...logInterval(r) });
 
-const pLr: RareRow[] = T200.map((r) => ({ series: `γ₀ = ${r.gamma0}`, x: r.lr, p: r.p, lo: r.lo, hi: r.hi }));
-await writeFigure(dir, { name: "rare-p-vs-lr", spec: rareProbabilitySpec(pLr, SYMBOL.lr, "P(collapse by T = 200) down to 1e-12, by AMS", setting), rows: pLr });
+const pLr = T200.map((r) => withLog({ series: `γ₀ = ${r.gamma0}`, x: r.lr, p: r.p, lo: r.lo, hi: r.hi, se: r.se, t }));
+await writeFigure(dir, { name: "rare-p-vs-lr", spec: rareProbabilitySpec(pLr, SYMBOL.lr, "P(collapse by T = 200) down to 1e-12, by AMS", [setting, LOG_INTERVAL_NOTE]), rows: pLr });
 
-const pTau: RareRow[] = rows.map((r) => ({ series: r.series.replace("gamma0", "γ₀"), x: r.tau, p: r.p, lo: r.lo, hi: r.hi }));
-await writeFigure(dir, { name: "rare-p-vs-tau", spec: rareProbabilitySpec(pTau, SYMBOL.tau, "P against τ: γ₀ and T fall onto one curve", setting), rows: pTau });
+const pTau = rows.map((r) => withLog({ series: r.series.replace("gamma0", "γ₀"), x: r.tau, p: r.p, lo: r.lo, hi: r.hi, se: r.se, t }));
+await writeFigure(dir, { name: "rare-p-vs-tau", spec: rareProbabilitySpec(pTau, SYMBOL.tau, "P against τ: γ₀ and T fall onto one curve", [setting, LOG_INTERVAL_NOTE]), rows: pTau });
 
 const exps: ExponentRow[] = [];
 for (const s of seriesOf.filter((s) => s.endsWith("T=200"))) {
@@ -31,19 +36,20 @@ for (const s of seriesOf.filter((s) => s.endsWith("T=200"))) {
     exps.push({ series: `γ₀ = ${g}`, x: e.x, slope: e.slope, lo: e.ci95[0], hi: e.ci95[1] });
   }
 }
-await writeFigure(dir, { name: "rare-exponent", spec: rareExponentSpec(exps, "η / γ₀ (midpoint of neighbouring cells)", "Local exponent d log P / d log η: no power law", `${setting}; T = 200`), rows: exps });
+await writeFigure(dir, { name: "rare-exponent", spec: rareExponentSpec(exps, "η / γ₀ (midpoint of neighbouring cells)", "Local exponent d log P / d log η: no power law", [`${setting}; T = 200`, "bars: slope ± 1.96 SE, SE from the cells' SE of log P (delta method)"]), rows: exps });
 
 const TAU_MAX = 0.0625;
 const all = rows.map((r) => ({ x: r.tau, p: r.p, se: r.se }));
 const fit = largeDeviationRate(all, TAU_MAX)!;
 const perSeries = seriesOf.map((s) => ({ s, f: largeDeviationRate(rows.filter((r) => r.series === s).map((r) => ({ x: r.tau, p: r.p, se: r.se })), TAU_MAX)! }));
 const rate: RateRow[] = rows.map((r) => ({
-  series: r.series.replace("gamma0", "γ₀"), invTau: 1 / r.tau, minusLogP: -Math.log(r.p), lo: -Math.log(r.hi), hi: r.lo > 0 ? -Math.log(r.lo) : -Math.log(r.p) + 3,
+  // −ln P ± t·se/p: the same interval on log P as the log-axis figures draw
+  series: r.series.replace("gamma0", "γ₀"), invTau: 1 / r.tau, minusLogP: -Math.log(r.p), lo: -Math.log(r.p) - (t * r.se) / r.p, hi: -Math.log(r.p) + (t * r.se) / r.p,
 }));
 const u = rows.map((r) => 1 / r.tau);
 await writeFigure(dir, {
   name: "rare-large-deviation",
-  spec: rareRateSpec(rate, { rate: fit.rate, intercept: fit.intercept, from: Math.min(...u), to: Math.max(...u), label: `fit τ ≤ ${TAU_MAX}: I = ${fit.rate.toFixed(2)} ± ${(fit.ci95[1] - fit.rate).toFixed(2)}` }, "Large deviations: −ln P against 1/τ", setting),
+  spec: rareRateSpec(rate, { rate: fit.rate, intercept: fit.intercept, from: Math.min(...u), to: Math.max(...u), label: `fit τ ≤ ${TAU_MAX}: I = ${fit.rate.toFixed(2)} ± ${(fit.ci95[1] - fit.rate).toFixed(2)}` }, "Large deviations: −ln P against 1/τ", [setting, "bars: 95% interval −ln P ± t·SE/P (the runs' t interval taken on log P, delta method)"]),
   rows: rate,
 });
 
@@ -51,7 +57,7 @@ const work: WorkRow[] = [];
 const pts = data.work.points as { target: string; score: string; p: number; workBrute: number; workAms: number; extrapolated: boolean }[];
 for (const pt of pts.filter((q) => q.score === "time")) work.push({ method: "brute force", p: pt.p, work: pt.workBrute, extrapolated: pt.extrapolated });
 for (const score of ["time", "extreme"]) for (const pt of pts.filter((q) => q.score === score)) work.push({ method: `AMS, ${score} score`, p: pt.p, work: pt.workAms, extrapolated: false });
-await writeFigure(dir, { name: "rare-work-vs-p", spec: rareWorkSpec(work, "Work to a 10% relative SE: AMS against brute force", `${data.work.setting}; ${data.work.estimator}, 32 runs`), rows: work });
+await writeFigure(dir, { name: "rare-work-vs-p", spec: rareWorkSpec(work, "Work to a 10% relative SE: AMS against brute force", [data.work.setting, `${data.work.estimator}, 32 runs`]), rows: work });
 
 // the numbers the docs quote
 const f = (x: number, d = 2) => x.toFixed(d);

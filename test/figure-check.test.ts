@@ -85,12 +85,15 @@ test("the P-vs-lr builder leaves nothing for the check: identical series named, 
   assert.ok(json.includes("none collapsed: upper 95% bound"), "the zero marker has a legend entry");
 });
 
-// The figure set of `reproduce` and the digits comparison. (figures/rare-*.vl.json, drawn by
-// scripts/rare-figures.ts, are not in the set yet and do not pass: markers of the scale-symmetric
-// series coincide, an interval is symmetric, a legend entry draws nothing; see docs/figures.md.)
-test("every committed figure of the set (figures/) and the digits comparison pass the figure check", async () => {
-  const specs = [...EXPERIMENTS.map((e) => `figures/${e.id}.vl.json`), ...readdirSync("reference/pytorch/figures").filter((f) => f.endsWith(".vl.json")).map((f) => `reference/pytorch/figures/${f}`)];
-  assert.ok(specs.length >= 20, `${specs.length} figures`);
+// The figure set of `reproduce`, the rare-event figures (scripts/rare-figures.ts) and the digits comparison.
+const RARE_FIGURES = ["rare-p-vs-lr", "rare-p-vs-tau", "rare-exponent", "rare-large-deviation", "rare-work-vs-p"];
+test("every committed figure (the set, the rare-event figures, the digits comparison) passes the figure check", async () => {
+  const specs = [
+    ...EXPERIMENTS.map((e) => `figures/${e.id}.vl.json`),
+    ...RARE_FIGURES.map((n) => `figures/${n}.vl.json`),
+    ...readdirSync("reference/pytorch/figures").filter((f) => f.endsWith(".vl.json")).map((f) => `reference/pytorch/figures/${f}`),
+  ];
+  assert.ok(specs.length >= 25, `${specs.length} figures`);
   for (const f of specs) {
     const defects = await checkFigure(JSON.parse(readFileSync(f, "utf8")));
     assert.deepEqual(defects, [], `${f}: ${defects.map((d) => `${d.kind}: ${d.message}`).join("; ")}`);
