@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -134,6 +134,7 @@ test("scan CLI: the text table, json and csv agree; --out writes the table; --fi
     assert.match(csv[2], /^bn2,2,F32,running stats,100,0,1,0,0,/);
     const out = join(dir, "table.txt");
     const fig = join(dir, "figs", "r");
+    mkdirSync(join(dir, "figs")); // --out and --figure name files in folders that exist (issue 18 item 9)
     const r = runCliChild(["scan", file, "--out", out, "--figure", fig]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "");

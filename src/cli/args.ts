@@ -35,6 +35,13 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (/^-[a-zA-Z]/.test(arg)) {
+      if (arg === "-h") {
+        flags.set("help", true);
+        continue;
+      }
+      throw new ConfigError(arg, `unknown option (flags are spelt --name; see --help)`);
+    }
     if (!arg.startsWith("--") || arg === "--") {
       positional.push(arg);
       continue;
@@ -42,7 +49,10 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = byName.get(name);
-    if (!spec) throw new ConfigError(`--${name}`, `unknown flag (see --help)`);
+    if (!spec) {
+      const near = nearest(name, [...byName.keys()]);
+      throw new ConfigError(`--${name}`, `unknown flag${near ? ` (did you mean --${near}?)` : ""} (see --help)`);
+    }
     if (flags.has(name)) throw new ConfigError(`--${name}`, "given more than once");
     if (!spec.value) {
       if (eq >= 0) throw new ConfigError(`--${name}`, "takes no value");
@@ -79,4 +89,25 @@ export function helpRows(specs: readonly FlagSpec[]): string {
     for (const f of s.forms ?? []) add(s.name, f.meta, f.help);
   }
   return rows.map((r) => `${r}\n`).join("");
+}
+
+/** The candidate closest to a misspelt name (at most a third of its letters off), or null. */
+export function nearest(name: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }

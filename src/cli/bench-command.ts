@@ -1,3 +1,4 @@
+import { writeStdout } from "../solution/output.ts";
 import { runBench } from "../bench/run-bench.ts";
 import { formatBenchReport } from "../bench/report.ts";
 import { FULL_WORKLOAD, QUICK_WORKLOAD, type BenchWorkload } from "../bench/workload.ts";
@@ -44,7 +45,7 @@ const FLAGS: FlagSpec[] = [
 export async function benchCommand(argv: string[]): Promise<void> {
   const { flags, positional } = parseArgs(argv, FLAGS);
   if (flags.has("help")) {
-    process.stdout.write(BENCH_HELP);
+    writeStdout(BENCH_HELP);
     return;
   }
   if (positional.length > 0) throw new ConfigError(positional[0], "unexpected argument (see --help)");
@@ -60,5 +61,5 @@ export async function benchCommand(argv: string[]): Promise<void> {
     reproduce: flags.has("no-reproduce") ? false : !quick,
     log: quiet ? undefined : (line) => process.stderr.write(`bench: ${line}\n`),
   });
-  process.stdout.write(flags.has("json") ? `${JSON.stringify(report, null, 2)}\n` : formatBenchReport(report));
+  writeStdout(flags.has("json") ? `${JSON.stringify(report, null, 2)}\n` : formatBenchReport(report));
 }

@@ -1,3 +1,4 @@
+import { writeStdout } from "../solution/output.ts";
 import { readFileSync } from "node:fs";
 import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep } from "../analysis/fit-sweep.ts";
 import { parseSweepResult } from "../analysis/load.ts";
@@ -46,7 +47,7 @@ const FIT_FLAGS: FlagSpec[] = [
 export async function fitCommand(argv: string[]): Promise<void> {
   const { flags, positional } = parseArgs(argv, FIT_FLAGS);
   if (flags.has("help")) {
-    process.stdout.write(FIT_HELP);
+    writeStdout(FIT_HELP);
     return;
   }
   const format = choiceFlag(flags, "format", ["text", "json"], "text");
@@ -56,7 +57,7 @@ export async function fitCommand(argv: string[]): Promise<void> {
   const name = positional[0];
   const result = parseSweepResult(readResults(name), name);
   const report = fitSweep(result, { trials, gap }, name);
-  process.stdout.write(format === "json" ? stringifyResults(report) : fitReportText(report, name));
+  writeStdout(format === "json" ? stringifyResults(report) : fitReportText(report, name));
 }
 
 

@@ -1,3 +1,4 @@
+import { checkStdoutOpen, writeStdout } from "../solution/output.ts";
 import { parseList, parseNumber } from "../config/lists.ts";
 import { VERSION } from "../solution/result.ts";
 import { stringifyResults } from "../solution/json.ts";
@@ -6,7 +7,7 @@ import { layerRows, layerRowsCsv } from "../layer/rows.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs } from "./args.ts";
 import { choiceFlag, integerFlag } from "./flag-values.ts";
-import { writeOutput } from "../solution/files.ts";
+import { checkOutPath, writeOutput } from "../solution/files.ts";
 
 export const LAYER_HELP = `bn-collapse layer: a BN layer of K units against the single-unit prediction (docs/layer.md).
 
@@ -60,6 +61,8 @@ export function parseLayerInvocation(argv: string[]): LayerInvocation | "help" {
   const seedRaw = flags.get("seed");
   const seed = seedRaw === undefined ? 1 : /^\d+$/.test(String(seedRaw)) ? Number(seedRaw) : String(seedRaw);
   const out = flags.get("out");
+  if (typeof out === "string") checkOutPath(out);
+  else checkStdoutOpen();
   return {
     config: {
       units: integerFlag(flags, "units", DEFAULT_LAYER.units, 1, 4096),
@@ -80,7 +83,7 @@ export function parseLayerInvocation(argv: string[]): LayerInvocation | "help" {
 export async function layerCommand(argv: string[]): Promise<void> {
   const inv = parseLayerInvocation(argv);
   if (inv === "help") {
-    process.stdout.write(LAYER_HELP);
+    writeStdout(LAYER_HELP);
     return;
   }
   const rows = layerRows(inv.config, inv.lr, { seed: inv.seed, layers: inv.layers, singleTrials: inv.singleTrials });

@@ -1,5 +1,7 @@
+import { writeStdout } from "../solution/output.ts";
 import { ConfigError } from "../model/errors.ts";
 import { VERSION } from "../version.ts";
+import { nearest } from "./args.ts";
 
 const HELP = `bn-collapse ${VERSION}: why BN+ReLU units collapse under noisy SGD, measured.
 
@@ -52,32 +54,39 @@ export async function loadCommand(name: string | undefined): Promise<Command | u
 
 /** Runs the CLI; returns the exit code (0 ok, 2 bad input, 1 anything else). */
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (command === "--version") {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  if (!Object.hasOwn(COMMANDS, command)) {
-    process.stderr.write(`bn-collapse: unknown command "${oneLine(command)}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`);
-    return 2;
-  }
+  let [command, ...rest] = argv;
+  // `help sweep` is `sweep --help`
+  if (command === "help" && rest.length > 0 && Object.hasOwn(COMMANDS, rest[0])) [command, rest] = [rest[0], ["--help"]];
   try {
+    if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+      writeStdout(HELP);
+      return 0;
+    }
+    if (command === "--version" || command === "-V") {
+      writeStdout(`${VERSION}\n`);
+      return 0;
+    }
+    if (!Object.hasOwn(COMMANDS, command)) {
+      const near = nearest(command.replace(/^-+/, ""), Object.keys(COMMANDS));
+      process.stderr.write(`bn-collapse: unknown command "${oneLine(command)}"${near ? ` (did you mean "${near}"?)` : ""} (commands: ${Object.keys(COMMANDS).join(", ")})\n`);
+      return 2;
+    }
     const run = (await loadCommand(command)) as Command;
-    await run(rest);
+    // -h is --help for every command
+    await run(rest.map((a) => (a === "-h" ? "--help" : a)));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`bn-collapse ${command}: ${oneLine(e.message)}\n`);
+      process.stderr.write(`bn-collapse ${command}: ${oneLine(stripCommand(e.message, command))}\n`);
       return 2;
     }
     process.stderr.write(`bn-collapse ${command}: error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
 }
+
+/** A message that begins with the command's own name ("sweep: ...") is not prefixed twice. */
+const stripCommand = (message: string, command: string) => (message.startsWith(`${command}: `) ? message.slice(command.length + 2) : message);
 
 /** A message as one printable line: messages quote user input, which may hold newlines or escapes. */
 function oneLine(text: string): string {

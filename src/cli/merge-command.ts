@@ -1,12 +1,13 @@
+import { checkStdoutOpen, writeStdout } from "../solution/output.ts";
 import { readFileSync } from "node:fs";
 import { mergeShards } from "../ensemble/shards.ts";
 import type { ShardInput } from "../solution/shard-file.ts";
-import { sweepToCsv } from "../solution/csv.ts";
-import { stringifyResults } from "../solution/json.ts";
+import { sweepCsvChunks } from "../solution/csv.ts";
+import { resultsChunks } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
 import { choiceFlag } from "./flag-values.ts";
-import { writeOutput } from "../solution/files.ts";
+import { checkOutPath, writeOutput } from "../solution/files.ts";
 
 export const MERGE_HELP = `bn-collapse merge: combine the shard files of one sweep into its result, exactly as a single
 machine would have written it (the same bytes).
@@ -34,15 +35,16 @@ const MERGE_FLAGS: FlagSpec[] = [
 export async function mergeCommand(argv: string[]): Promise<void> {
   const { flags, positional } = parseArgs(argv, MERGE_FLAGS);
   if (flags.has("help")) {
-    process.stdout.write(MERGE_HELP);
+    writeStdout(MERGE_HELP);
     return;
   }
   const format = choiceFlag(flags, "format", ["json", "csv"], "json");
   const out = flags.get("out");
+  if (typeof out === "string") checkOutPath(out, positional);
+  else checkStdoutOpen();
   const inputs: ShardInput[] = positional.map((name) => ({ name, text: readShardFile(name) }));
   const result = mergeShards(inputs);
-  const text = format === "csv" ? sweepToCsv(result) : stringifyResults(result);
-  writeOutput(text, typeof out === "string" ? out : null);
+  writeOutput(format === "csv" ? sweepCsvChunks(result) : resultsChunks(result), typeof out === "string" ? out : null);
   if (typeof out === "string" && !flags.has("quiet")) process.stderr.write(`merge: wrote ${out} (${result.cells.length} cells from ${inputs.length} shards)\n`);
 }
 

@@ -1,3 +1,4 @@
+import { writeStdout } from "../solution/output.ts";
 import { digestOf } from "../solution/digest.ts";
 import { countCells } from "../ensemble/grid.ts";
 import { MAX_SHARDS } from "../ensemble/shards.ts";
@@ -7,7 +8,7 @@ import { ConfigError } from "../model/errors.ts";
 import { kubernetesPlan } from "../cluster/plan-kubernetes.ts";
 import { slurmPlan } from "../cluster/plan-slurm.ts";
 import { RUN_NAME, type PlanInput } from "../cluster/plan.ts";
-import { checkOutPath, writeFileAtomic } from "../solution/files.ts";
+import { checkOutPath, writeOutput } from "../solution/files.ts";
 import { parseSweepInvocation } from "./sweep-command.ts";
 
 export const PLAN_HELP = `bn-collapse plan: a ready job script for a sweep on a cluster, one shard per task.
@@ -119,9 +120,8 @@ export function planText(argv: string[], version = VERSION): { text: string; out
 export async function planCommand(argv: string[]): Promise<void> {
   const plan = planText(argv);
   if (plan === "help") {
-    process.stdout.write(PLAN_HELP);
+    writeStdout(PLAN_HELP);
     return;
   }
-  if (plan.out === undefined) process.stdout.write(plan.text);
-  else writeFileAtomic(plan.out, plan.text);
+  writeOutput(plan.text, plan.out ?? null);
 }

@@ -1,3 +1,4 @@
+import { writeStdout } from "../solution/output.ts";
 import { defaultWorkerCount } from "../ensemble/pool.ts";
 import type { Progress } from "../ensemble/sweep.ts";
 import { EXPERIMENTS } from "../experiments/set.ts";
@@ -7,6 +8,19 @@ import type { PrintOptions } from "../render/figure-files.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
 import { integerFlag } from "./flag-values.ts";
+import { checkOutPath } from "../solution/files.ts";
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+/** --out DIR: a folder, created if missing, in a folder that exists (the rule of every --out: docs/cli.md). */
+function checkOutDir(dir: string): void {
+  const at = resolve(dir);
+  if (existsSync(at)) {
+    if (!statSync(at).isDirectory()) throw new ConfigError("--out", `${dir} exists and is not a folder`);
+    return;
+  }
+  if (!existsSync(dirname(at))) throw new ConfigError("--out", `the folder ${dirname(dir)} does not exist (it is not created; make it first)`);
+}
 import { createProgressReporter } from "./progress.ts";
 
 export const REPRODUCE_HELP = `bn-collapse reproduce: run the figure set and write every figure with an index.
@@ -94,6 +108,8 @@ export function parseReproduceInvocation(argv: string[]): ReproduceInvocation | 
     fontSize: flags.has("font-size") ? integerFlag(flags, "font-size", 0, 4, 40) : undefined,
     dpi: flags.has("dpi") ? integerFlag(flags, "dpi", 0, 36, 1200) : undefined,
   };
+  if (givenOut !== undefined) checkOutDir(givenOut);
+  if (typeof givenFindings === "string") checkOutPath(givenFindings);
   const onlyIds = typeof only === "string" ? experiments.map((e) => e.id) : null;
   return { mode, out, experiments, fresh: flags.has("fresh"), workers, quiet: flags.has("quiet"), findings, only: onlyIds, print };
 }
@@ -101,7 +117,7 @@ export function parseReproduceInvocation(argv: string[]): ReproduceInvocation | 
 export async function reproduceCommand(argv: string[]): Promise<void> {
   const inv = parseReproduceInvocation(argv);
   if (inv === "help") {
-    process.stdout.write(REPRODUCE_HELP);
+    writeStdout(REPRODUCE_HELP);
     return;
   }
   const started = Date.now();

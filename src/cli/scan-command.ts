@@ -1,3 +1,4 @@
+import { checkStdoutOpen, writeStdout } from "../solution/output.ts";
 import { readFileSync, statSync } from "node:fs";
 import { parseCriterion } from "../config/terms.ts";
 import { VERSION } from "../version.ts";
@@ -12,7 +13,7 @@ import { findBnLayers } from "../scan/bn-layers.ts";
 import { scanCsv, scanJson, scanReport, scanText } from "../scan/report.ts";
 import { readSafetensors } from "../scan/safetensors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
-import { writeFileAtomic } from "../solution/files.ts";
+import { checkOutPath, writeFileAtomic, writeOutput } from "../solution/files.ts";
 import { choiceFlag, integerFlag, numberFlag } from "./flag-values.ts";
 
 export const DEFAULT_SCAN_CRITERIA = "dead,gamma:0.001,ratio:3,sparsity:0.99";
@@ -73,6 +74,9 @@ export function parseScanInvocation(argv: string[]): ScanInvocation | "help" {
   if (bnEps < 0) throw new ConfigError("--bn-eps", `must be >= 0, got ${bnEps}`);
   const out = flags.get("out");
   const figure = flags.get("figure");
+  if (typeof out === "string") checkOutPath(out, [positional[0]]);
+  else checkStdoutOpen();
+  if (typeof figure === "string") for (const ext of [".svg", ".png"]) checkOutPath(`${figure}${ext}`, [positional[0]], "--figure");
   return {
     file: positional[0],
     options: { batch: integerFlag(flags, "batch", 32, 2, 1e9), criteria, shift: numberFlag(flags, "shift", 0), bnEps },
@@ -85,7 +89,7 @@ export function parseScanInvocation(argv: string[]): ScanInvocation | "help" {
 export async function scanCommand(argv: string[]): Promise<void> {
   const inv = parseScanInvocation(argv);
   if (inv === "help") {
-    process.stdout.write(SCAN_HELP);
+    writeStdout(SCAN_HELP);
     return;
   }
   const file = readSafetensors(readCheckpoint(inv.file), inv.file);
@@ -110,8 +114,7 @@ export async function scanCommand(argv: string[]): Promise<void> {
     writeFileAtomic(`${inv.figure}.svg`, svg);
     writeFileAtomic(`${inv.figure}.png`, png);
   }
-  if (inv.out === null) process.stdout.write(text);
-  else writeFileAtomic(inv.out, text);
+  writeOutput(text, inv.out);
 }
 
 function readCheckpoint(path: string): Uint8Array {

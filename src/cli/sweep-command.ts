@@ -1,8 +1,9 @@
+import { checkStdoutOpen, writeStdout } from "../solution/output.ts";
 import { readFileSync } from "node:fs";
 import { totalmem } from "node:os";
 import { GROUPS, type Group } from "../config/fields.ts";
 import { checkSweepBudget } from "../ensemble/budget.ts";
-import { countCells } from "../ensemble/grid.ts";
+import { countCells, enumerateCells } from "../ensemble/grid.ts";
 import { defaultWorkerCount } from "../ensemble/pool.ts";
 import { resolveSweep, type SweepProblem } from "../ensemble/problem.ts";
 import { shardCellIndices } from "../ensemble/shards.ts";
@@ -10,10 +11,10 @@ import { chooseShard, takeShardsField } from "../cluster/shard-option.ts";
 import { runSweep, type Progress } from "../ensemble/sweep.ts";
 import { sweepWarnings } from "../ensemble/warnings.ts";
 import { ConfigError } from "../model/errors.ts";
-import { checkpointPath, checkpointWriter, loadCheckpoint, removeCheckpoint, type CheckpointIdentity } from "../solution/checkpoint.ts";
-import { sweepToCsv } from "../solution/csv.ts";
+import { checkpointPath, checkpointWriter, loadCheckpoint, lockPath, removeCheckpoint, takeLock, type CheckpointIdentity } from "../solution/checkpoint.ts";
+import { sweepCsvChunks } from "../solution/csv.ts";
 import { checkOutPath, writeOutput } from "../solution/files.ts";
-import { stringifyResults } from "../solution/json.ts";
+import { resultsChunks } from "../solution/json.ts";
 import { sweepResult, VERSION, type CellResult } from "../solution/result.ts";
 import { formatShard, shardResult, type ShardId } from "../solution/shard-file.ts";
 import { helpRows, kebab, parseArgs, type FlagSpec } from "./args.ts";
@@ -100,7 +101,12 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
   // the flags that cost nothing to check go first: resolving a config tabulates its schedule
   const format = choiceFlag(flags, "format", ["json", "csv"] as const, "json");
   const out = flags.get("out");
-  if (typeof out === "string") checkOutPath(out);
+  if (typeof out === "string") {
+    const inputs = typeof configPath === "string" ? [configPath] : [];
+    checkOutPath(out, inputs);
+    checkOutPath(checkpointPath(out), inputs);
+  }
+  else checkStdoutOpen();
   const shardFlag = (name: string) => flags.get(name) as string | undefined; // both take a value
   const { shard, source: shardSource } = chooseShard(shardFlag("shard"), shardFlag("shards"), shardsInConfig, process.env);
   if (shard !== null && format === "csv") throw new ConfigError("--format", "a shard is written as JSON for bn-collapse merge; choose csv when merging");
@@ -165,20 +171,31 @@ function renameField(e: ConfigError, flags: Map<string, string | true>, fromFile
 export async function sweepCommand(argv: string[]): Promise<void> {
   const inv = parseSweepInvocation(argv);
   if (inv === "help") {
-    process.stdout.write(SWEEP_HELP);
+    writeStdout(SWEEP_HELP);
     return;
   }
+  // one sweep at a time writes FILE and FILE.checkpoint.jsonl: a second one would mix its cells in
+  const release = inv.out === null ? () => undefined : takeLock(lockPath(inv.out), inv.out);
+  try {
+    await sweepLocked(inv);
+  } finally {
+    release();
+  }
+}
+
+async function sweepLocked(inv: SweepInvocation): Promise<void> {
   const gridCells = countCells(inv.spec);
   if (inv.shard && inv.shardSource && !inv.quiet) process.stderr.write(`sweep: shard ${formatShard(inv.shard)} from ${inv.shardSource}\n`);
   const indices = inv.shard ? shardCellIndices(gridCells, inv.shard) : [...Array(gridCells).keys()];
   const cells = await runWithCheckpoint(inv, indices);
   const ordered = indices.map((k) => cells.get(k)!);
-  const text = inv.shard
-    ? stringifyResults(shardResult(inv.spec, inv.shard, gridCells, ordered))
+  // written as it is serialised: a grid's JSON may be longer than the runtime's longest string
+  const chunks = inv.shard
+    ? resultsChunks(shardResult(inv.spec, inv.shard, gridCells, ordered))
     : inv.format === "csv"
-      ? sweepToCsv(sweepResult(inv.spec, ordered))
-      : stringifyResults(sweepResult(inv.spec, ordered));
-  writeOutput(text, inv.out);
+      ? sweepCsvChunks(sweepResult(inv.spec, ordered))
+      : resultsChunks(sweepResult(inv.spec, ordered));
+  writeOutput(chunks, inv.out);
   if (inv.out !== null) {
     removeCheckpoint(checkpointPath(inv.out));
     if (!inv.quiet) process.stderr.write(`sweep: wrote ${inv.out} (${ordered.length} cells)\n`);
@@ -196,7 +213,9 @@ async function runWithCheckpoint(inv: SweepInvocation, indices: number[]): Promi
     config: inv.spec.config as unknown as Record<string, unknown>,
   };
   const path = inv.out === null ? null : checkpointPath(inv.out);
-  const done = path === null ? new Map<number, CellResult>() : loadCheckpoint(path, id, new Set(indices));
+  const grid = path === null ? [] : enumerateCells(inv.spec);
+  const mine = new Set(indices);
+  const done = path === null ? new Map<number, CellResult>() : loadCheckpoint(path, id, (k) => (mine.has(k) ? grid[k].at : undefined));
   if (done.size > 0 && !inv.quiet) process.stderr.write(`sweep: resuming from ${path}: ${done.size} of ${indices.length} cells done\n`);
   const writer = path === null ? null : checkpointWriter(path, id);
   // after every check on the input, so a refused run still prints exactly one line

@@ -1,9 +1,10 @@
+import { writeStdout } from "../solution/output.ts";
 import { enumerateCells } from "../ensemble/grid.ts";
 import { VERSION } from "../solution/result.ts";
 import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { theoryCells, type TheoryCell, type TheoryOptions } from "../theory/cell-predictions.ts";
-import { writeFileAtomic } from "../solution/files.ts";
+import { writeOutput } from "../solution/files.ts";
 import { parseSweepInvocation } from "./sweep-command.ts";
 
 /** This command's own flags, one entry each (the sweep's flags are parsed by the sweep's parser). */
@@ -110,7 +111,7 @@ export async function theoryCommand(argv: string[]): Promise<void> {
   const { rest, own } = takeOwnFlags(argv);
   const inv = parseSweepInvocation(rest);
   if (inv === "help") {
-    process.stdout.write(THEORY_HELP);
+    writeStdout(THEORY_HELP);
     return;
   }
   const t0 = performance.now();
@@ -132,6 +133,5 @@ export async function theoryCommand(argv: string[]): Promise<void> {
           moments: options.moments, predictor: options.diffusion, finiteStep: options.finiteStep,
           about: ABOUT, config: inv.spec.config, cells,
         });
-  if (inv.out === null) process.stdout.write(text);
-  else writeFileAtomic(inv.out, text);
+  writeOutput(text, inv.out);
 }

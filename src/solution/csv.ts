@@ -35,13 +35,17 @@ const cell = (v: number | null) => (v === null || Number.isNaN(v) ? "" : String(
 
 /** One row per cell, the axes first; empty fields where a value is undefined (a median never reached). */
 export function sweepToCsv(result: SweepResult): string {
+  return [...sweepCsvChunks(result)].join("");
+}
+
+/** The same text as sweepToCsv, a row at a time (a grid of any size is written without one long string). */
+export function* sweepCsvChunks(result: SweepResult): Generator<string> {
   const columns = result.cells.some((c) => c.ams !== undefined) ? [...STATISTICS, ...AMS_STATISTICS] : STATISTICS;
-  const header = [...LIST_FIELDS, ...columns.map(([name]) => name)].join(",");
-  const rows = result.cells.map((c) => {
+  yield [...LIST_FIELDS, ...columns.map(([name]) => name)].join(",") + "\n";
+  for (const c of result.cells) {
     let row = "";
     for (const a of LIST_FIELDS) row += `${cell(c[a])},`;
     for (const [, read] of columns) row += `${cell(read(c))},`;
-    return row.slice(0, -1);
-  });
-  return [header, ...rows].join("\n") + "\n";
+    yield row.slice(0, -1) + "\n";
+  }
 }
