@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, closeSync, constants, existsSync, lstatSync, openSync, realpathSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../model/errors.ts";
 import { writeChunks, writeInternalFile } from "./output.ts";
 
@@ -47,6 +47,14 @@ export function checkOutPath(out: string, inputs: readonly string[] = [], flag =
     if (st !== null) accessSync(target, constants.W_OK);
   } catch {
     throw new ConfigError(flag, `cannot write ${out} (no permission)`);
+  }
+  // permission bits do not tell everything (root, read-only mounts, /proc): create a file there
+  const probe = join(folder, `.${basename(target)}.${process.pid}.probe`);
+  try {
+    closeSync(openSync(probe, "wx"));
+    rmSync(probe, { force: true });
+  } catch (e) {
+    throw new ConfigError(flag, `cannot write ${out}: a file cannot be created in ${dirname(out)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   for (const input of inputs) {
     if (sameFile(target, input)) throw new ConfigError(flag, `${out} is also an input of this command (${input}); it would be overwritten`);
