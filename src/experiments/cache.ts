@@ -37,11 +37,30 @@ export class ResultCache {
 
   private async load<T>(file: string, key: unknown, compute: () => Promise<T>): Promise<{ value: T; cached: boolean }> {
     if (!this.fresh && existsSync(file)) {
-      const stored = JSON.parse(readFileSync(file, "utf8")) as { key: unknown; value: T };
-      if (canonicalJson(stored.key) === canonicalJson(key)) return { value: stored.value, cached: true };
+      const stored = readEntry(file);
+      if (typeof stored === "string") process.stderr.write(`reproduce: cache entry ${file} ${stored}; recomputing it\n`);
+      else if (canonicalJson(stored.key) === canonicalJson(key)) return { value: stored.value as T, cached: true };
     }
     const value = await compute();
-    writeFileAtomic(file, JSON.stringify({ key, value }) + "\n");
+    const body = JSON.parse(JSON.stringify({ key, value })) as { key: unknown; value: unknown };
+    writeFileAtomic(file, JSON.stringify({ ...body, digest: entryDigest(body) }) + "\n");
     return { value, cached: false };
   }
+}
+
+/** The digest of an entry's key and value together: an edited value, or a value moved under another key, fails it. */
+const entryDigest = (body: { key: unknown; value: unknown }) => createHash("sha256").update(canonicalJson({ key: body.key, value: body.value })).digest("hex");
+
+/** A cache file's entry, or why it cannot be trusted. */
+function readEntry(file: string): { key: unknown; value: unknown } | string {
+  let stored: { key?: unknown; value?: unknown; digest?: unknown };
+  try {
+    stored = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    return `is not valid JSON (${(e as Error).message}; a truncated write?)`;
+  }
+  if (stored === null || typeof stored !== "object" || !("key" in stored) || !("value" in stored)) return "is not a cache entry";
+  if (typeof stored.digest !== "string") return "has no digest (written by an older version)";
+  if (stored.digest !== entryDigest({ key: stored.key, value: stored.value })) return "does not match its digest (edited or damaged)";
+  return { key: stored.key, value: stored.value };
 }
