@@ -156,3 +156,18 @@ test("every command applies one --out rule before any work: a file in a folder t
   mkdirSync(join(dir, "made"));
   assert.equal(cli(["theory", "--lr", "0.1", "--steps", "20", "--quiet", "--out", join(dir, "made", "t.json")]).code, 0);
 });
+
+test("layer keeps every row when all layers at one lr diverge: nonFinite = layers, a null prediction (item 7)", () => {
+  const r = cli(["layer", "--lr", "0.1,1", "--steps", "200", "--layers", "4", "--single-trials", "50"]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = JSON.parse(r.stdout).rows;
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].single.trials, 50);
+  assert.deepEqual(
+    { lr: rows[1].lr, layers: rows[1].layers, nonFinite: rows[1].nonFinite, fraction: rows[1].fraction, single: rows[1].single, sigmaEff: rows[1].sigmaEff },
+    { lr: 1, layers: 4, nonFinite: 4, fraction: null, single: null, sigmaEff: null },
+  );
+  const csv = cli(["layer", "--lr", "0.1,1", "--steps", "200", "--layers", "4", "--single-trials", "50", "--format", "csv"]);
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.match(csv.stdout.trim().split("\n")[2], /^1,16,4,4,0,,,0,1,,,,,,,$/);
+});

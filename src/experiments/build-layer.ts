@@ -1,4 +1,4 @@
-import type { LayerRow } from "../layer/rows.ts";
+import { isFiniteLayerRow, type LayerResultRow, type LayerRow } from "../layer/rows.ts";
 import { comparisonSpec } from "../plot/comparison.ts";
 import type { VariantPoint } from "../plot/data.ts";
 import type { Built } from "./built.ts";
@@ -22,7 +22,8 @@ function layerInterval(r: LayerRow): { lo: number; hi: number; nEff: number } {
   return effectiveWilson(r.fraction, r.se, r.layers * r.units);
 }
 
-export function buildLayerVsUnit(exp: Experiment, s: LayerSettings, rows: readonly LayerRow[]): Built {
+export function buildLayerVsUnit(exp: Experiment, s: LayerSettings, all: readonly LayerResultRow[]): Built {
+  const rows = all.filter(isFiniteLayerRow); // an lr where every layer diverged has nothing to compare
   const c = s.config;
   const layerName = `layer (K = ${c.units} units)`;
   const unitName = "single unit at the measured σ_eff";

@@ -1,6 +1,6 @@
 import { VERSION } from "../solution/result.ts";
 import { DEFAULT_LAYER, type LayerConfig } from "../model/layer.ts";
-import { layerRows, type LayerRow } from "../layer/rows.ts";
+import { layerRows, type LayerResultRow } from "../layer/rows.ts";
 import type { ResultCache } from "./cache.ts";
 import type { LayerMeasurement, Mode } from "./types.ts";
 
@@ -29,7 +29,7 @@ export interface LayerMeasured {
   kind: "layer";
   label: string;
   settings: LayerSettings;
-  rows: LayerRow[];
+  rows: LayerResultRow[];
 }
 
 /** Runs the layer rows (src/layer/rows.ts), or takes them from the cache when these settings ran before. */

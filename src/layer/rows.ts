@@ -27,6 +27,28 @@ export interface LayerRow {
   overTime: { step: number; fraction: number }[];
 }
 
+/**
+ * An lr at which every simulated layer went non-finite: no fraction, no sigma_eff and so no
+ * single-unit prediction (null, as sweep reports p for a cell without a finite run).
+ */
+export interface DivergedLayerRow {
+  lr: number;
+  units: number;
+  layers: number;
+  nonFinite: number;
+  collapsed: 0;
+  fraction: null;
+  se: null;
+  ci95: [0, 1];
+  sigmaEff: null;
+  single: null;
+  overTime: [];
+}
+
+export type LayerResultRow = LayerRow | DivergedLayerRow;
+
+export const isFiniteLayerRow = (r: LayerResultRow): r is LayerRow => r.single !== null;
+
 export interface LayerRowsOptions {
   seed: string | number;
   /** layers per lr */
@@ -35,11 +57,14 @@ export interface LayerRowsOptions {
   singleTrials: number;
 }
 
-export function layerRows(base: Partial<LayerConfig>, lrs: readonly number[], opts: LayerRowsOptions): LayerRow[] {
-  return lrs.map((lr) => {
+export function layerRows(base: Partial<LayerConfig>, lrs: readonly number[], opts: LayerRowsOptions): LayerResultRow[] {
+  return lrs.map((lr): LayerResultRow => {
     const cfg = defineLayer({ ...base, lr });
     const o = simulateLayer(cfg, { seed: opts.seed, trials: opts.layers });
     const s = summariseLayer(o);
+    if (s.nonFinite === s.layers || !Number.isFinite(s.sigmaEff)) {
+      return { lr, units: s.units, layers: opts.layers, nonFinite: s.nonFinite, collapsed: 0, fraction: null, se: null, ci95: [0, 1], sigmaEff: null, single: null, overTime: [] };
+    }
     const su = singleUnitPrediction(o, s.sigmaEff, { seed: opts.seed, trials: opts.singleTrials });
     const f = s.final;
     const n = s.layers * s.units;
@@ -69,11 +94,11 @@ const CSV_COLUMNS = [
 ] as const;
 
 /** One line per lr (over-time fractions are in the JSON only). */
-export function layerRowsCsv(rows: readonly LayerRow[]): string {
-  const cell = (v: number) => (Number.isNaN(v) ? "" : String(v));
+export function layerRowsCsv(rows: readonly LayerResultRow[]): string {
+  const cell = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "" : String(v));
   const lines = rows.map((r) =>
     [r.lr, r.units, r.layers, r.nonFinite, r.collapsed, r.fraction, r.se, r.ci95[0], r.ci95[1], r.sigmaEff,
-      r.single.trials, r.single.collapsed, r.single.p, r.single.se, r.single.ci95[0], r.single.ci95[1]].map(cell).join(","),
+      r.single?.trials, r.single?.collapsed, r.single?.p, r.single?.se, r.single?.ci95[0], r.single?.ci95[1]].map(cell).join(","),
   );
   return [CSV_COLUMNS.join(","), ...lines].join("\n") + "\n";
 }
