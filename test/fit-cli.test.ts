@@ -68,7 +68,7 @@ test("fit --help has an example; bad input gets one line and exit 2", async () =
   writeFileSync(csv, "lr,gamma\n0.1,1\n");
   oneLineError(await cli(["fit", csv]), /grid\.csv: is not JSON/);
   oneLineError(await cli(["fit", notSweep, "--format", "xml"]), /--format: must be text or json/);
-  oneLineError(await cli(["fit", notSweep, "--trials", "many"]), /--trials: must be a number/);
+  oneLineError(await cli(["fit", notSweep, "--trials", "many"]), /--trials: "many" is not a number/);
 });
 
 test("fit refuses a grid with fewer than two values of both lr and gamma", async () => {

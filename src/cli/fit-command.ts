@@ -6,7 +6,13 @@ import { fitReportText } from "../analysis/text.ts";
 import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";
 import { parseArgs, type FlagSpec } from "./args.ts";
-import { choiceFlag, numberFlag } from "./flag-values.ts";
+import { choiceFlag, integerFlag, numberFlag } from "./flag-values.ts";
+
+/** Bounds of fit's one-step simulation: past them it would run for days (or allocate past memory). */
+const MAX_FIT_TRIALS = 100_000_000;
+const MAX_FIT_WORK = 1e10;
+/** r0 = threshold + gap; far from the threshold one step never reaches it, and beta0 would overflow */
+const MAX_GAP = 1e3;
 
 export const FIT_HELP = `bn-collapse fit: scaling exponents of a sweep's result in lr and in gamma, for four estimators,
 each with a 95% profile-likelihood interval, a goodness-of-fit test of the power law and a verdict
@@ -52,10 +58,13 @@ export async function fitCommand(argv: string[]): Promise<void> {
   }
   const format = choiceFlag(flags, "format", ["text", "json"], "text");
   if (positional.length !== 1) throw new ConfigError("RESULTS.json", positional.length === 0 ? "missing: give the JSON result of a sweep (see --help)" : `expected one file, got ${positional.length}`);
-  const trials = numberFlag(flags, "trials", DEFAULT_FIT_TRIALS);
+  const trials = integerFlag(flags, "trials", DEFAULT_FIT_TRIALS, 2, MAX_FIT_TRIALS);
   const gap = numberFlag(flags, "gap", DEFAULT_GAP);
+  if (!(gap > 0 && gap <= MAX_GAP)) throw new ConfigError("--gap", `must be in (0, ${MAX_GAP}] (r0 - threshold in units of r = beta/|gamma|), got ${gap}`);
   const name = positional[0];
   const result = parseSweepResult(readResults(name), name);
+  const work = result.cells.length * trials * Math.max(...result.cells.map((c) => c.batch));
+  if (work > MAX_FIT_WORK) throw new ConfigError("--trials", `${trials} one-step runs for each of ${result.cells.length} cells is about ${work.toExponential(1)} batch updates, more than ${MAX_FIT_WORK.toExponential(0)}; lower --trials`);
   const report = fitSweep(result, { trials, gap }, name);
   writeStdout(format === "json" ? stringifyResults(report) : fitReportText(report, name));
 }

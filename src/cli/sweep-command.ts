@@ -121,7 +121,7 @@ export function parseSweepInvocation(argv: string[]): SweepInvocation | "help" {
   }
 
   try {
-    checkSweepBudget(spec, workers);
+    checkSweepBudget(spec, workers, undefined, shard ? shardCellIndices(countCells(spec), shard).length : countCells(spec));
   } catch (e) {
     if (e instanceof ConfigError && e.field === "grid") throw new ConfigError("--lr/--gamma/--beta/--batch", e.message.slice(e.field.length + 2));
     if (e instanceof ConfigError) throw renameField(e, flags, fromFile, typeof configPath === "string" ? configPath : "");

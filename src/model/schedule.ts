@@ -57,8 +57,16 @@ function scheduleFactor(schedule: Schedule, steps: number, field: string): (t: n
 /** Compiles a mathjs expression in t (update index from 0) and T (steps) to a factor. */
 export function compileScheduleExpression(expr: string, steps: number, field = "schedule"): (t: number) => number {
   let code: EvalFunction;
+  let node: import("mathjs").MathNode;
+  if (expr.length > MAX_EXPRESSION_LENGTH) throw new ConfigError(field, `the expression is ${expr.length} characters long, more than ${MAX_EXPRESSION_LENGTH}`);
   try {
-    code = loadMathjs().compile(expr) as EvalFunction;
+    node = loadMathjs().parse(expr);
+  } catch (e) {
+    throw new ConfigError(field, `cannot parse expression "${expr}": ${(e as Error).message}`);
+  }
+  checkScalarExpression(node, expr, field);
+  try {
+    code = node.compile() as EvalFunction;
   } catch (e) {
     throw new ConfigError(field, `cannot parse expression "${expr}": ${(e as Error).message}`);
   }
@@ -86,4 +94,49 @@ let mathjs: typeof import("mathjs") | null = null;
 function loadMathjs(): typeof import("mathjs") {
   mathjs ??= createRequire(import.meta.url)("mathjs") as typeof import("mathjs");
   return mathjs;
+}
+
+/** Longest schedule expression accepted (a formula, not a program). */
+export const MAX_EXPRESSION_LENGTH = 1000;
+
+/**
+ * The functions a schedule may call: scalar in, scalar out. It is tabulated at every update of
+ * every thread, so the cost of one evaluation is bounded by its size: no matrices, ranges,
+ * assignments or function definitions (`sum(ones(10000, 10000))` would allocate 800 MB per step).
+ */
+const SCALAR_FUNCTIONS = new Set([
+  "abs", "sign", "sqrt", "cbrt", "exp", "expm1", "log", "log1p", "log2", "log10", "pow", "mod",
+  "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh",
+  "floor", "ceil", "round", "fix", "min", "max", "hypot",
+]);
+const SYMBOLS = new Set(["t", "T", "pi", "e"]);
+
+function checkScalarExpression(node: import("mathjs").MathNode, expr: string, field: string): void {
+  const refuse = (what: string) => {
+    throw new ConfigError(field, `expression "${expr}": ${what}; a schedule is a scalar formula in t and T (functions: ${[...SCALAR_FUNCTIONS].join(", ")})`);
+  };
+  let count = 0;
+  node.traverse((n, _path, parent) => {
+    if (++count > 500) refuse("more than 500 terms");
+    switch (n.type) {
+      case "ConstantNode":
+        if (typeof (n as unknown as { value: unknown }).value !== "number") refuse(`the constant ${n.toString()} is not a number`);
+        return;
+      case "SymbolNode": {
+        const name = (n as unknown as { name: string }).name;
+        const isCallee = parent?.type === "FunctionNode" && (parent as unknown as { fn: unknown }).fn === n;
+        if (isCallee ? !SCALAR_FUNCTIONS.has(name) : !SYMBOLS.has(name)) refuse(isCallee ? `${name}() is not a scalar function allowed here` : `unknown symbol "${name}" (t is the update, T the steps)`);
+        return;
+      }
+      case "FunctionNode":
+        if ((n as unknown as { fn: { type: string } }).fn.type !== "SymbolNode") refuse("only named functions may be called");
+        return;
+      case "OperatorNode":
+      case "ParenthesisNode":
+      case "ConditionalNode":
+        return;
+      default:
+        refuse(`${n.type.replace(/Node$/, "").toLowerCase()} expressions are not allowed`);
+    }
+  });
 }
