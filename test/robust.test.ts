@@ -103,8 +103,9 @@ test("gamma crossing zero: trajectories from gamma0 > 0 end with gamma < 0, all 
 test("gamma crossing zero, beta far negative, tiny gamma, B = 2: consistent cells and finite files", async () => {
   const configs: RawSweepConfig[] = [
     { gamma: "0.05,-0.05,1e-300", lr: "0.5,2", batch: "2,8", steps: 300, trials: 100, collapse: "ratio:3" },
-    { beta: "-1e300,-1e10,-5", gamma: "1e-300,1", lr: 0.1, batch: 2, steps: 50, trials: 40, collapse: "dead", stopAtCollapse: false },
-    { beta: "-1e300", lr: "1e300", batch: 2, steps: 50, trials: 40, collapse: "ratio:3", optimizer: "momentum:0.9" },
+    // starts past an r criterion are refused (issue 18 item 11), so these extremes run under gamma:0
+    { beta: "-1e300,-1e10,-5", gamma: "1e-300,1", lr: 0.1, batch: 2, steps: 50, trials: 40, collapse: "gamma:0", stopAtCollapse: false },
+    { beta: "-1e300", lr: "1e300", batch: 2, steps: 50, trials: 40, collapse: "gamma:0", optimizer: "momentum:0.9" },
     { lr: "0.05,0.4", batch: 2, steps: 500, trials: 200, collapse: "dead", noise: "student:2.5" },
   ];
   for (const config of configs) {
@@ -112,7 +113,6 @@ test("gamma crossing zero, beta far negative, tiny gamma, B = 2: consistent cell
     for (const c of r.cells) checkCell(c, config.stopAtCollapse ?? true);
     checkFinite(r);
   }
-  const farNegative = await run({ beta: "-1e300", gamma: 1, lr: 0.1, batch: 2, steps: 50, trials: 40, collapse: "dead" });
-  assert.equal(farNegative.cells[0].collapsed, 40, "r = -1e300 is past any threshold after the first update");
-  assert.equal(farNegative.cells[0].firstPassage.median, 1);
+  // r = -1e300 is past the threshold before any update: refused, not counted (docs/model.md)
+  assert.throws(() => resolveSweep({ beta: "-1e300", gamma: 1, lr: 0.1, batch: 2, steps: 50, trials: 40, collapse: "dead" }), /already collapsed by dead/);
 });

@@ -54,6 +54,34 @@ export const REGIME_SCHEMA_PROPERTIES = {
   keepOptimizerState: { type: "boolean" },
 } as const;
 
+const PHASE_KEYS = Object.keys(REGIME_SCHEMA_PROPERTIES.phases.anyOf[1].items.properties);
+
+/**
+ * The same check of a phase list whether it came as JSON text (a flag) or as an array (a config
+ * file): each phase an object with only the known keys, steps an integer >= 1, lr a finite number
+ * > 0, weightDecay >= 0, the texts strings. The message names the phase and the key.
+ */
+export function checkPhaseList(list: unknown, field = "phases"): asserts list is RawPhase[] {
+  if (!Array.isArray(list)) throw new ConfigError(field, "must be a JSON array of phases");
+  if (list.length === 0) throw new ConfigError(field, "is empty: give at least one phase, or leave the field out");
+  list.forEach((ph: unknown, k) => {
+    const at = `phase ${k + 1}`;
+    if (ph === null || typeof ph !== "object" || Array.isArray(ph)) throw new ConfigError(field, `${at} must be an object {"steps": N, "lr": X, ...}`);
+    const o = ph as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      if (!PHASE_KEYS.includes(key)) throw new ConfigError(field, `${at}: unknown key "${key}" (keys: ${PHASE_KEYS.join(", ")})`);
+    }
+    if (!(typeof o.steps === "number" && Number.isSafeInteger(o.steps) && o.steps >= 1)) throw new ConfigError(field, `${at}: "steps" must be an integer >= 1, got ${JSON.stringify(o.steps)}`);
+    if (!(typeof o.lr === "number" && Number.isFinite(o.lr) && o.lr > 0)) throw new ConfigError(field, `${at}: "lr" must be a finite number > 0, got ${JSON.stringify(o.lr)}`);
+    if (o.weightDecay !== undefined && !(typeof o.weightDecay === "number" && Number.isFinite(o.weightDecay) && o.weightDecay >= 0)) {
+      throw new ConfigError(field, `${at}: "weightDecay" must be a finite number >= 0, got ${JSON.stringify(o.weightDecay)}`);
+    }
+    for (const key of ["optimizer", "schedule", "loss"]) {
+      if (o[key] !== undefined && typeof o[key] !== "string") throw new ConfigError(field, `${at}: "${key}" must be a string, got ${JSON.stringify(o[key])}`);
+    }
+  });
+}
+
 const NORMS = "bn, psbn[:ALPHA], revive[:MARGIN[:PATIENCE]], rshift";
 
 /** "bn", "psbn[:ALPHA]" (default 0.1), "revive[:MARGIN[:PATIENCE]]" (defaults 0.5 and 20) or "rshift". */
@@ -84,11 +112,9 @@ export function parsePhases(raw: RawPhase[] | string | undefined, noiseText: str
     }
     if (!Array.isArray(list)) throw new ConfigError(field, "must be a JSON array of phases");
   } else list = raw;
+  checkPhaseList(list, field);
   const noise = parseNoise(noiseText);
-  return list.map((ph, k) => {
-    if (typeof ph !== "object" || ph === null || typeof ph.steps !== "number" || typeof ph.lr !== "number") {
-      throw new ConfigError(field, `phase ${k + 1} needs numeric "steps" and "lr"`);
-    }
+  return list.map((ph) => {
     const opt = parseOptimizer(ph.optimizer ?? "sgd", field);
     return {
       steps: ph.steps,

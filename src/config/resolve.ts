@@ -1,6 +1,6 @@
 import AjvModule from "ajv";
 import { ConfigError } from "../model/errors.ts";
-import { parseNorm, parsePhases } from "./phases-config.ts";
+import { checkPhaseList, parseNorm, parsePhases } from "./phases-config.ts";
 import { defineProblem, type UnitProblem } from "../model/problem.ts";
 import { DEFAULT_SWEEP, FIELD_NAMES, LIST_FIELDS, SWEEP_CONFIG_SCHEMA, type RawSweepConfig, type SweepConfig } from "./fields.ts";
 import { parseList } from "./lists.ts";
@@ -16,6 +16,8 @@ export function checkSweepConfigSchema(raw: unknown): asserts raw is RawSweepCon
   const err = checkSchema.errors?.[0];
   if (!err) throw new ConfigError("config", "does not match the schema");
   const field = err.instancePath.replace(/^\//, "").split("/")[0] || "config";
+  // the phases' own check names the phase and the key (the schema's anyOf would say "must be string")
+  if (field === "phases" && typeof (raw as { phases?: unknown }).phases !== "string") checkPhaseList((raw as { phases?: unknown }).phases);
   if (err.keyword === "additionalProperties") {
     const extra = (err.params as { additionalProperty: string }).additionalProperty;
     throw new ConfigError(extra, `unknown field (allowed: ${FIELD_NAMES.join(", ")})`);
