@@ -1,7 +1,7 @@
 import { writeStdout } from "../solution/output.ts";
 import { readFileSync } from "node:fs";
 import { DEFAULT_FIT_TRIALS, DEFAULT_GAP, fitSweep } from "../analysis/fit-sweep.ts";
-import { parseSweepResult } from "../analysis/load.ts";
+import { parseSweepResult } from "../solution/load.ts";
 import { fitReportText } from "../analysis/text.ts";
 import { stringifyResults } from "../solution/json.ts";
 import { ConfigError } from "../model/errors.ts";

@@ -84,7 +84,8 @@ export function mergeShards(inputs: ShardInput[]): SweepResult {
       cells[k] = cell;
     });
   }
-  return sweepResult({ config: first.file.config, template: first.file.template }, cells);
+  // the output's config and template are the resolved ones, not the files' (which a digest recomputed after an edit would pass)
+  return sweepResult({ config: spec.config, template: spec.template }, cells);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -100,6 +101,9 @@ function resolveConfig(s: Shard): SweepProblem {
   }
   const field = firstDifference(spec.config as unknown as Record<string, unknown>, s.file.config as unknown as Record<string, unknown>);
   if (field !== null) throw new ConfigError(s.name, `config field "${field}" is not in resolved form`);
+  if (stableStringify(spec.template) !== stableStringify(s.file.template) || Object.keys(s.file.template).length !== Object.keys(spec.template).length) {
+    throw new ConfigError(s.name, "its template is not the problem its config resolves to (edited?)");
+  }
   if (s.file.seed !== s.file.config.seed) throw new ConfigError(s.name, "seed differs from its config's seed");
   return spec;
 }

@@ -3,6 +3,7 @@ import { ConfigError } from "../model/errors.ts";
 import type { UnitProblem } from "../model/problem.ts";
 import { brief, digestOf } from "./digest.ts";
 import { VERSION, type CellResult } from "./result.ts";
+import { checkAgainstSchema } from "./schema.ts";
 
 /** Shard i of n (1-based): the cells whose grid index k has k % n === i - 1. */
 export interface ShardId {
@@ -75,5 +76,6 @@ export function readShard({ name, text }: ShardInput): Shard {
     throw new ConfigError(name, `has no valid shard id i/n (${brief(shard)})`);
   }
   if (!isObject(value.config) || !isObject(value.template) || !Array.isArray(value.cells)) throw new ConfigError(name, "lacks its config, template or cells");
+  checkAgainstSchema("shard", value, name);
   return { name, file: value as unknown as ShardResult };
 }
