@@ -355,7 +355,7 @@ test("fuzzed command words: anything but a command is refused in one line with e
     fc.asyncProperty(word.filter((w) => !known.has(w)), async (w) => {
       const r = await runCli([w, "--lr", "0.1"]);
       assert.equal(r.code, 2, `${JSON.stringify(w)}: ${r.stderr}`);
-      assert.match(r.stderr, /^bn-collapse: unknown command "[^\n\r]*" \(commands: [^\n\r]+\)\n$/);
+      assert.match(r.stderr, /^bn-collapse: unknown command "[^\n\r]*"( \(did you mean "[a-z]+"\?\))? \(commands: [^\n\r]+\)\n$/);
       refused++;
     }),
     { seed: SEED + 3, numRuns: 200, endOnFailure: true },

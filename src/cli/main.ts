@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       writeStdout(HELP);
       return 0;
     }
-    if (command === "--version" || command === "-V") {
+    if (command === "--version") {
       writeStdout(`${VERSION}\n`);
       return 0;
     }
