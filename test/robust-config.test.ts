@@ -62,3 +62,26 @@ test("ratio:-3, repeated axis values and a schedule of 0 are refused (item 12)",
   const ok = cli(["sweep", ...run, "--schedule", "t < 5 ? 0 : 1", "--lr", "0.1", "--workers", "1"]);
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test("first contact: -h, help CMD, did-you-mean, enum values listed, no doubled name, theory refuses --shard (item 15)", () => {
+  const help = cli(["sweep", "--help"]).stdout;
+  assert.match(help, /^bn-collapse sweep:/);
+  assert.equal(cli(["sweep", "-h"]).stdout, help);
+  assert.equal(cli(["help", "sweep"]).stdout, help);
+  assert.match(cli(["theory", "-h"]).stdout, /^bn-collapse theory:/);
+  const cases: [string[], RegExp][] = [
+    [["sweep", "--gama", "1"], /^bn-collapse sweep: --gama: unknown flag \(did you mean --gamma\?\)/],
+    [["sweep", "-l"], /^bn-collapse sweep: -l: unknown option/],
+    [["sweep", "--interval", "foo"], /--interval: must be one of "wilson", /],
+    [["swep"], /unknown command "swep" \(did you mean "sweep"\?\)/],
+    [["theory", "--shard", "1/2", "--lr", "0.1"], /--shard: theory has no shards/],
+    [["fit", "x.json", "--gap", "1e308"], /--gap: must be in/],
+  ];
+  for (const [args, re] of cases) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.ok(oneLine(r.stderr), r.stderr);
+    assert.match(r.stderr, re);
+    assert.doesNotMatch(r.stderr, /sweep: sweep:/);
+  }
+});

@@ -109,6 +109,10 @@ export function theoryToCsv(cells: readonly TheoryCell[]): string {
 
 export async function theoryCommand(argv: string[]): Promise<void> {
   const { rest, own } = takeOwnFlags(argv);
+  // theory computes every cell at once, with no checkpoint: a shard would be silently ignored
+  for (const flag of ["--shard", "--shards"]) {
+    if (rest.some((a) => a === flag || a.startsWith(`${flag}=`))) throw new ConfigError(flag, "theory has no shards: it computes the whole grid in one run (sweep --shard splits a simulation)");
+  }
   const inv = parseSweepInvocation(rest);
   if (inv === "help") {
     writeStdout(THEORY_HELP);

@@ -22,6 +22,10 @@ export function checkSweepConfigSchema(raw: unknown): asserts raw is RawSweepCon
     const extra = (err.params as { additionalProperty: string }).additionalProperty;
     throw new ConfigError(extra, `unknown field (allowed: ${FIELD_NAMES.join(", ")})`);
   }
+  if (err.keyword === "enum") {
+    const allowed = (err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ");
+    throw new ConfigError(field, `must be one of ${allowed}, got ${JSON.stringify((raw as Record<string, unknown>)[field])}`);
+  }
   const detail = err.keyword === "anyOf" ? "must be a number, a LIST string or an array of numbers" : err.message ?? "is invalid";
   throw new ConfigError(field, detail);
 }
