@@ -1,11 +1,22 @@
 /** The command line: output, config files, and every error path (one line, exit 2, no file). */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+/** Temporary folders of this file, removed when its tests end (they were left in /tmp before). */
+const tempDirs: string[] = [];
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "bn-collapse.mjs");
@@ -30,7 +41,7 @@ test("sweep prints JSON with the resolved config and one cell per grid point", (
 });
 
 test("the resolved config of a result reproduces it through --config", () => {
-  const dir = mkdtempSync(join(tmpdir(), "bnc-"));
+  const dir = tempDir("bnc-");
   const first = cli(["sweep", ...small, "--seed", "11", "--out", join(dir, "a.json"), "--quiet"]);
   assert.equal(first.code, 0, first.stderr);
   const a = JSON.parse(readFileSync(join(dir, "a.json"), "utf8"));
@@ -95,7 +106,7 @@ const bad: Array<[string[], RegExp]> = [
 
 for (const [args, names] of bad) {
   test(`bad input ${args.join(" ")} -> one line naming the flag, exit 2, no file`, () => {
-    const dir = mkdtempSync(join(tmpdir(), "bnc-bad-"));
+    const dir = tempDir("bnc-bad-");
     const out = join(dir, "out.json");
     const defaults = ["--steps", "20", "--trials", "10", "--workers", "1"].filter((x, i, a) => {
       const flag = x.startsWith("--") ? x : a[i - 1];
@@ -113,7 +124,7 @@ for (const [args, names] of bad) {
 }
 
 test("a bad config file names the file and the field", () => {
-  const dir = mkdtempSync(join(tmpdir(), "bnc-cfg-"));
+  const dir = tempDir("bnc-cfg-");
   const cases: Array<[string, RegExp]> = [
     ['{"lr": [0.1, "x"]}', /field "lr"/],
     ['{"trials": 0}', /field "trials"/],

@@ -1,7 +1,7 @@
 /** `bn-collapse fit` on the command line: output, help, and the one-line errors with exit code 2. */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCommand, main } from "../src/cli/main.ts";
@@ -9,7 +9,18 @@ import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { stringifyResults } from "../src/solution/json.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "bnc-fit-"));
+/** Temporary folders of this file, removed when its tests end (they were left in /tmp before). */
+const tempDirs: string[] = [];
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+
+const dir = tempDir("bnc-fit-");
 
 /** Runs the CLI in this process (a spawned CLI takes seconds to load), capturing its output. */
 async function cli(args: string[]) {

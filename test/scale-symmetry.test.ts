@@ -1,5 +1,5 @@
 /**
- * MODEL.md section 5, scale symmetry. With the noise loss (delta_i independent of the parameters),
+ * docs/model.md section 5, scale symmetry. With the noise loss (delta_i independent of the parameters),
  * the gradient (1/B) sum_i delta_i f'(y_i) (xhat_i, 1) depends on (gamma, beta) only through the signs
  * of y_i = gamma xhat_i + beta, which (c gamma, c beta) keeps for c > 0. So with plain SGD or momentum
  * and no weight decay, (gamma, beta, lr) -> (c gamma, c beta, c lr) maps the trajectory driven by a

@@ -1,5 +1,5 @@
 /**
- * The unit's forward and backward passes (MODEL.md sections 1-2) against central finite differences,
+ * The unit's forward and backward passes (docs/model.md sections 1-2) against central finite differences,
  * BN's output moments, and the step loop's gradient path against the public API.
  *
  * Deterministic: every random number here comes from a small self-contained generator (or a fixed
@@ -280,7 +280,7 @@ test("BN outputs: mean 0 and biased variance var/(var+eps), for several batch si
       // biased variance of xhat = var / (var + eps) exactly in real arithmetic
       assertClose(vx, v2 / (v2 + eps), 1e-12, 0, `${what}: var xhat`);
       if (eps / v2 > 1e-3) assert.ok(vx < 1 - 1e-4, `${what}: eps must visibly shrink the variance, got ${vx}`);
-      // MODEL.md section 1: |xhat_i| <= sqrt(B - 1)
+      // docs/model.md section 1: |xhat_i| <= sqrt(B - 1)
       assert.ok(maxAbs <= Math.sqrt(B - 1) * (1 + 1e-15), `${what}: max |xhat| = ${maxAbs}`);
       if (B === 2) {
         // two samples sit at +-sqrt(var / (var + eps))

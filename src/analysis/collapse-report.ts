@@ -18,7 +18,7 @@ export function sigmaOf(problem: UnitProblem): number {
 }
 
 /**
- * Scale symmetry (MODEL.md section 5): plain SGD or momentum, no weight decay, the noise loss, Gaussian
+ * Scale symmetry (docs/model.md section 5): plain SGD or momentum, no weight decay, the noise loss, Gaussian
  * input, a criterion on r. Then P depends on lr and gamma0 only through lr/gamma0, and with one B and
  * one T tau is a function of lr/gamma0 too.
  */

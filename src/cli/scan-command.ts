@@ -24,7 +24,7 @@ Usage: bn-collapse scan FILE.safetensors [flags]
 
 A BN layer is a name prefix X with X.weight and X.bias of one length and X.running_mean beside them
 (or, saved without buffers, a name that says bn / batch_norm); dtypes F32, F16, BF16, F64. For each
-layer, the channels collapsed by each criterion of sweep's --collapse (MODEL.md section 4), on
+layer, the channels collapsed by each criterion of sweep's --collapse (docs/model.md section 4), on
 r = (beta + shift)/|gamma|:
   dead          r <= -sqrt(B - 1): no batch of B samples can make the ReLU fire again
   ratio:C       r <= -C

@@ -6,7 +6,7 @@ import type { Compiled, PhaseConstants } from "./compiled.ts";
 import type { UnitState } from "./state.ts";
 
 /**
- * The mechanistic model's gradient (MODEL.md sections 1-2): a fresh batch through BN each step, for
+ * The mechanistic model's gradient (docs/model.md sections 1-2): a fresh batch through BN each step, for
  * unit 0 of the state (this model runs one trajectory at a time), drawn from its stream, into the
  * scratch gradient g.
  */
@@ -104,7 +104,7 @@ function upstreamMean(c: Compiled, ph: PhaseConstants, i: number, y: number): nu
 
 /**
  * Writes dL/dgamma, dL/dbeta (and dL/dw) into the scratch g for the batch in the scratch xhat, with
- * L = (1/B) sum_i l_i and delta_i = mean_i + scale * noise_i (MODEL.md section 2).
+ * L = (1/B) sum_i l_i and delta_i = mean_i + scale * noise_i (docs/model.md section 2).
  */
 export function computeGradients(c: Compiled, ph: PhaseConstants, s: UnitState, invStd: number): void {
   if (ph.exactSum) exactSumGradients(c, ph, s, s.streams[0]);

@@ -2,7 +2,7 @@ import { OPT_ADAMW, OPT_MOMENTUM, OPT_SGD, type PhaseConstants } from "./compile
 import type { UnitState } from "./state.ts";
 
 /**
- * One update of parameters 0 .. n - 1 of s from the gradient g, PyTorch semantics (MODEL.md section
+ * One update of parameters 0 .. n - 1 of s from the gradient g, PyTorch semantics (docs/model.md section
  * 3), for every unit of the state at once. The learning rate is the phase's at update s.t; the
  * optimiser's age (s.age, updates since its state was last reset) decides momentum's first step (the
  * buffer starts as the first gradient) and Adam's bias corrections (age + 1).

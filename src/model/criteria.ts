@@ -2,7 +2,7 @@ import type { Criterion, Norm } from "../model/problem.ts";
 import { normalQuantile } from "../stats/special.ts";
 
 /**
- * What a collapse criterion means (MODEL.md section 4), as numbers: every criterion is one of two
+ * What a collapse criterion means (docs/model.md section 4), as numbers: every criterion is one of two
  * tests after each update, a threshold on r = beta / |gamma| (dead, ratio, sparsity) or on |gamma|
  * (gamma). The engine, the theory and the analysis all read a criterion through this file.
  */
@@ -39,7 +39,7 @@ export function criterionShift(norm: Norm | undefined): number {
 }
 
 /**
- * r = beta / |gamma|, with r = -inf (beta < 0) or +inf (beta >= 0) at gamma = 0 exactly (MODEL.md):
+ * r = beta / |gamma|, with r = -inf (beta < 0) or +inf (beta >= 0) at gamma = 0 exactly (docs/model.md):
  * the one definition of r that the criteria, the reduced model and the layer use.
  */
 export function ratioOf(gamma: number, beta: number): number {

@@ -1,6 +1,6 @@
 /**
  * A problem is data: one BN + activation unit, its gradient noise, its optimiser, its horizon and the
- * collapse criterion (MODEL.md sections 1-4). Algorithms in src/engine run it; nothing here computes.
+ * collapse criterion (docs/model.md sections 1-4). Algorithms in src/engine run it; nothing here computes.
  */
 
 /** Activation after the affine map: ReLU, or LeakyReLU with slope alpha for y <= 0. */
@@ -38,7 +38,7 @@ export type Schedule =
 
 export type OptimizerKind = "sgd" | "momentum" | "adam" | "adamw";
 
-/** PyTorch semantics (MODEL.md section 3). */
+/** PyTorch semantics (docs/model.md section 3). */
 export interface Optimizer {
   kind: OptimizerKind;
   lr: number;
@@ -54,7 +54,7 @@ export interface Optimizer {
 }
 
 /**
- * Collapse criteria of MODEL.md section 4, with r = beta / |gamma|; under psBN, beta is the effective
+ * Collapse criteria of docs/model.md section 4, with r = beta / |gamma|; under psBN, beta is the effective
  * shift beta + alpha (criterionShift in src/model/criteria.ts).
  */
 export type Criterion =
@@ -112,9 +112,9 @@ export interface UnitProblem {
    */
   noiseSampling: "exact-sum" | "per-sample";
   /**
-   * "mechanistic": a fresh batch every step, gradients through BN (MODEL.md sections 1-2).
+   * "mechanistic": a fresh batch every step, gradients through BN (docs/model.md sections 1-2).
    * "reduced": (dL/dgamma, dL/dbeta) drawn directly from the Gaussian law with the state-dependent
-   * mean and covariance of MODEL.md section 5 (docs/reduced-model.md); Gaussian input, noise loss only.
+   * mean and covariance of docs/model.md section 5 (docs/reduced-model.md); Gaussian input, noise loss only.
    */
   model: "mechanistic" | "reduced";
   /** default { kind: "bn" } */

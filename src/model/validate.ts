@@ -8,7 +8,7 @@ function need(ok: boolean, field: string, message: string): void {
   if (!ok) throw new ConfigError(field, message);
 }
 
-/** Throws a ConfigError naming the first field of `p` that breaks MODEL.md's assumptions. */
+/** Throws a ConfigError naming the first field of `p` that breaks docs/model.md's assumptions. */
 export function validateProblem(p: UnitProblem): void {
   need(isInt(p.batch) && p.batch >= 2, "batch", `must be an integer >= 2 (B = 1 has no batch variance), got ${p.batch}`);
   need(finite(p.gamma0) && p.gamma0 !== 0, "gamma", `gamma0 must be finite and non-zero, got ${p.gamma0}`);

@@ -1,5 +1,5 @@
 /**
- * Which channels of each BN layer are collapsed, by the criteria of `sweep --collapse` (MODEL.md
+ * Which channels of each BN layer are collapsed, by the criteria of `sweep --collapse` (docs/model.md
  * section 4: the same parser and the same thresholds), on r = (beta + shift) / |gamma|. `shift` is
  * psBN's constant alpha (y = BN(x) + alpha, the FixMatch PSBatchNorm2d form, alpha = 0.1 there),
  * whose dead region is beta + alpha <= -|gamma| sqrt(B - 1); 0 for plain BN.

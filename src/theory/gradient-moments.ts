@@ -2,7 +2,7 @@ import { normalCdf, normalPdf } from "../stats/special.ts";
 
 /**
  * Moments of the per-sample gradient factors of one unit when xhat ~ N(0, 1) (the large-B limit of the
- * standardised batch; MODEL.md section 5), for the activation slope a(y) = 1 (y > 0), alpha (y <= 0)
+ * standardised batch; docs/model.md section 5), for the activation slope a(y) = 1 (y > 0), alpha (y <= 0)
  * and y = gamma xhat + beta, r = beta / |gamma|, s = sign(gamma):
  *
  *   e0 = E[a]            e1 = E[a xhat]            (the mean gradient is signal * (e1, e0))

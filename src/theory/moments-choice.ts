@@ -5,7 +5,7 @@ import { normalCdf, normalPdf } from "./det-special.ts";
 /**
  * Which law of the standardised sample xhat the theory averages over:
  * "finite" the exact law for a Gaussian batch of size B (finite-batch-moments.ts; the default),
- * "gauss" the large-B limit N(0, 1) of MODEL.md section 5. They differ by O(1/B).
+ * "gauss" the large-B limit N(0, 1) of docs/model.md section 5. They differ by O(1/B).
  */
 export type MomentsKind = "finite" | "gauss";
 

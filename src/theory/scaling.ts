@@ -1,5 +1,5 @@
 /**
- * The small-step time variable and the scale symmetry (MODEL.md section 5, docs/theory.md).
+ * The small-step time variable and the scale symmetry (docs/model.md section 5, docs/theory.md).
  *
  * tau = lr^2 sigma^2 T / (B gamma0^2): in the small-step limit the collapse probability by T depends on
  * lr, gamma0, sigma, B and T only through tau (given r0, the activation, the criterion on r, and the

@@ -1,5 +1,5 @@
 /**
- * Batch normalisation in training mode with PyTorch semantics (MODEL.md section 1):
+ * Batch normalisation in training mode with PyTorch semantics (docs/model.md section 1):
  * biased batch variance, eps inside the square root. These work in place on typed arrays and
  * allocate nothing, so the step loop and the public API share them.
  */
