@@ -1,11 +1,11 @@
 /**
- * src/theory/det-math.ts and det-special.ts: the theory's elementary and special functions, built from
+ * src/stats/det-math.ts and det-special.ts: the theory's elementary and special functions, built from
  * +, -, *, / and sqrt so that Node and Deno give the same bits (test/predictor-finite-step.test.ts checks
  * the bits; this checks the values against Math and src/stats on 2e4 arguments each).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as D from "../src/theory/det-math.ts";
+import * as D from "../src/stats/det-math.ts";
 import * as DS from "../src/theory/det-special.ts";
 import * as S from "../src/stats/special.ts";
 import { mulberry32 } from "./mulberry32.ts";

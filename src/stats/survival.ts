@@ -2,6 +2,7 @@
 // right censoring.
 
 import { Z95 } from './special.ts';
+import { exp, log, pow } from './det-math.ts';
 
 export interface KaplanMeier {
   /** Distinct event times, ascending. */
@@ -75,10 +76,12 @@ export function kaplanMeier(
     if (s > 0 && s < 1) {
       // Var(log(-log S)) = Var(log S) / (log S)^2 (delta method); the interval
       // log(-log S) -/+ z se maps back to S^exp(+/- z se).
-      const logS = Math.log(s);
-      const w = Math.exp((Z95 * Math.sqrt(greenwood)) / Math.abs(logS));
-      lo = Math.pow(s, w);
-      hi = Math.pow(s, 1 / w);
+      // on det-math.ts: Math.log/exp/pow differ in the last bit between Node's and Deno's V8, and a
+      // band written by one runtime must merge with the other's to the same bytes (issue 18 item 13)
+      const logS = log(s);
+      const w = exp((Z95 * Math.sqrt(greenwood)) / Math.abs(logS));
+      lo = pow(s, w);
+      hi = pow(s, 1 / w);
     }
     km.t.push(t);
     km.survival.push(s);

@@ -1,4 +1,4 @@
-import { exp, log, log1p, PI } from "./det-math.ts";
+import { exp, log, log1p, PI } from "../stats/det-math.ts";
 
 /**
  * The special functions the theory needs, on det-math.ts (so the same bits under every engine):

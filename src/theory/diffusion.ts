@@ -1,4 +1,4 @@
-import { sinh } from "./det-math.ts";
+import { sinh } from "../stats/det-math.ts";
 import { M0, M1, M2 } from "./gradient-moments.ts";
 import { writeMoments, type MomentsKind } from "./moments-choice.ts";
 

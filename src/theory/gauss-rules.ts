@@ -1,4 +1,4 @@
-import { cos, pow, PI } from "./det-math.ts";
+import { cos, pow, PI } from "../stats/det-math.ts";
 
 /**
  * Gauss quadrature rules, computed once per size and kept: Gauss-Legendre on [0, 1] and the

@@ -1,4 +1,4 @@
-import { asinh } from "./det-math.ts";
+import { asinh } from "../stats/det-math.ts";
 
 /**
  * The x = asinh(r) grid of the predictors: from the barrier x_c = asinh(-c) to x_R = asinh(rMax), uniform,

@@ -4,7 +4,7 @@ import { diffusionCoefficients, rVariance, type DiffusionCoefficients } from "./
 import { makeXGrid } from "./predictor-grid.ts";
 import { solveTridiagonal } from "./tridiagonal.ts";
 import { eventualHitProbability } from "./scale-function.ts";
-import { exp } from "./det-math.ts";
+import { exp } from "../stats/det-math.ts";
 
 /** What the predictor needs: everything else (lr, gamma0, sigma, T) enters through tau. */
 export interface PredictorInput {

@@ -1,4 +1,4 @@
-import { exp, log, log1p } from "./det-math.ts";
+import { exp, log, log1p } from "../stats/det-math.ts";
 import { xCoefficientsAt } from "./diffusion.ts";
 import { gaussLegendre01 } from "./gauss-rules.ts";
 import type { MomentsKind } from "./moments-choice.ts";

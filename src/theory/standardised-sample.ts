@@ -1,4 +1,4 @@
-import { exp, log1p } from "./det-math.ts";
+import { exp, log1p } from "../stats/det-math.ts";
 import { incompleteBetaPair, lnBeta } from "./det-special.ts";
 
 /**

@@ -1,4 +1,4 @@
-import * as D from "../det-math.ts";
+import * as D from "../../stats/det-math.ts";
 import { normalCdf, normalQuantile } from "../det-special.ts";
 import { gaussHermiteNormal, gaussLegendre01 } from "../gauss-rules.ts";
 import { angularDistance, deadSector } from "./dead-mass.ts";

@@ -1,4 +1,4 @@
-import { cos, log, sin } from "../det-math.ts";
+import { cos, log, sin } from "../../stats/det-math.ts";
 import { TWO_PI } from "../det-special.ts";
 import { seedState } from "../../rng/streams.ts";
 import { uniform53 } from "../../rng/xoshiro.ts";

@@ -1,4 +1,4 @@
-import * as D from "../det-math.ts";
+import * as D from "../../stats/det-math.ts";
 import { normalCdf } from "../det-special.ts";
 import { gaussLegendre01 } from "../gauss-rules.ts";
 

@@ -1,4 +1,4 @@
-import * as D from "../det-math.ts";
+import * as D from "../../stats/det-math.ts";
 import { batchSamples, stepLaw, type ActiveSetLawSpec, type StepLaw } from "./active-set-law.ts";
 import { firstPassageProbabilities } from "./first-passage.ts";
 import { makePolarGrid, quadraticWeights, xiOfPoint, type PolarGridSpec } from "./polar-grid.ts";

@@ -1,4 +1,4 @@
-import * as D from "../det-math.ts";
+import * as D from "../../stats/det-math.ts";
 /**
  * The grid of the finite-step predictor (docs/theory.md section 6). The state is the point
  * (a, b) = (|gamma|, beta) / (lr sigma): the step law depends on it only through r = b / a, and a

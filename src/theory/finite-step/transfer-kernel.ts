@@ -1,4 +1,4 @@
-import * as D from "../det-math.ts";
+import * as D from "../../stats/det-math.ts";
 import { apexPoints, cartesianPoints, linePoints, narrowPoints, PointBuffer } from "./alive-points.ts";
 import type { StepLaw } from "./active-set-law.ts";
 import { lineDeadInterval, normalMass, sectorDeadMass } from "./dead-mass.ts";
