@@ -12,7 +12,7 @@ import { checkOutPath } from "../solution/files.ts";
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
-/** --out DIR: a folder, created if missing, in a folder that exists (the rule of every --out: docs/cli.md). */
+/** --out DIR: a folder, created if missing, in a folder that exists (the rule of every --out: README). */
 function checkOutDir(dir: string): void {
   const at = resolve(dir);
   if (existsSync(at)) {
