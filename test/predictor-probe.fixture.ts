@@ -1,6 +1,6 @@
 /**
  * Small runs of the theory's predictors, printed as JSON when run directly: test/predictor-finite-step.test.ts
- * compares Node's bytes with Deno's (the theory computes on src/theory/det-math.ts so that they agree).
+ * compares Node's bytes with Deno's (the theory computes on src/stats/det-math.ts so that they agree).
  */
 import { solveFiniteStep } from "../src/theory/finite-step/finite-step-predictor.ts";
 import { predictCollapse } from "../src/theory/predictor.ts";
