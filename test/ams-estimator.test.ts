@@ -102,7 +102,12 @@ test("AMS returns 0 where collapse is impossible, and a replica at the level fro
   assert.equal(none.ams!.runsExtinct + none.ams!.runsBelowFloor, 4);
   assert.ok(none.ams!.warnings.some((w) => /reached the collapse level/.test(w)));
   // a criterion every state meets after one update: p = 1 with no iteration
-  const all = await oneCell({ lr: 0.01, batch: 8, steps: 5, collapse: "ratio:-100", estimator: "ams:10:1", amsRuns: 3, seed: 3 });
+  // resolveSweep refuses such a criterion and a start past it (issue 18 items 11, 12), so the
+  // estimator's own handling of it is run on the problem as data, the criterion put in directly
+  assert.throws(() => resolveSweep({ lr: 0.01, batch: 8, steps: 5, collapse: "ratio:-100" }), /ratio:C needs C >= 0/);
+  const spec = resolveSweep({ lr: 0.01, batch: 8, steps: 5, collapse: "ratio:1.5", estimator: "ams:10:1", amsRuns: 3, seed: 3 });
+  const r = await runSweep({ ...spec, template: { ...spec.template, collapse: { kind: "ratio", c: -100 } } }, { workers: 1 });
+  const all = r.cells[0];
   assert.equal(all.p, 1);
   assert.equal(all.ams!.iterations.max, 0);
 });
