@@ -1,5 +1,6 @@
 import { floor125 } from "./log-scale.ts";
 import { wilsonInterval } from "../stats/binomial.ts";
+import { REFERENCE_COLOR } from "./theme.ts";
 
 /**
  * An asymmetric 95% interval for a fraction p known with standard error `se` (a cluster or seed
@@ -96,4 +97,34 @@ export function identicalSeries<T extends { lr: number; p: number; lo: number; h
     else seen.push([s, k]);
   }
   return out;
+}
+
+/** An arrow pointing down, as a vega symbol path (unit square): "the interval goes on below". */
+export const DOWN_ARROW = "M0,1L-0.7,0.1H-0.22V-1H0.22V0.1H0.7Z";
+
+/**
+ * The layers of the open markers a probability figure may need: "none collapsed" triangles at the
+ * upper bound (field `bound`) and arrows where an interval is cut at the axis floor (field `cut`),
+ * each with its own shape legend entry, and only those that occur in the rows.
+ */
+export function boundMarkerLayers(rows: readonly { bound: number | null; cut: number | null }[], xMark: object, y: object, quiet: object): unknown[] {
+  const marks = [...(rows.some((r) => r.bound !== null) ? [NONE_COLLAPSED] : []), ...(rows.some((r) => r.cut !== null) ? [CUT_BELOW] : [])];
+  const shapeScale = { domain: marks, range: marks.map((m) => (m === NONE_COLLAPSED ? "triangle-down" : DOWN_ARROW)) };
+  const shape = (what: string) => ({ datum: what, type: "nominal", title: null, scale: shapeScale, legend: { symbolFillColor: "transparent", symbolStrokeColor: REFERENCE_COLOR, symbolStrokeWidth: 1.5 } });
+  const layers: unknown[] = [];
+  if (marks.includes(NONE_COLLAPSED)) {
+    layers.push({
+      transform: [{ filter: "datum.bound !== null" }],
+      mark: { type: "point", filled: false, strokeWidth: 1.5, opacity: 1 },
+      encoding: { x: xMark, y: { ...y, field: "bound" }, color: quiet, shape: shape(NONE_COLLAPSED) },
+    });
+  }
+  if (marks.includes(CUT_BELOW)) {
+    layers.push({
+      transform: [{ filter: "datum.cut !== null" }],
+      mark: { type: "point", filled: false, strokeWidth: 1.3, size: 50, opacity: 1 },
+      encoding: { x: xMark, y: { ...y, field: "cut" }, color: quiet, shape: shape(CUT_BELOW) },
+    });
+  }
+  return layers;
 }

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { ProbabilityPoint } from "./data.ts";
 import { logAxis, logExtent } from "./log-scale.ts";
-import { CUT_BELOW, dodgeOffsets, identicalSeries, NONE_COLLAPSED, probabilityFloor, toLogRow } from "./probability-rows.ts";
+import { boundMarkerLayers, dodgeOffsets, identicalSeries, probabilityFloor, toLogRow } from "./probability-rows.ts";
 import { frame, HEIGHT, OKABE_ITO, REFERENCE_COLOR, SYMBOL, WIDTH } from "./theme.ts";
 
 export interface SlopeGuide {
@@ -66,12 +66,6 @@ export function probabilityLinesSpec<T extends LrRow>(
   const y = { type: "quantitative", scale: { type: "log", domain: [floor, 1], nice: false }, title: options.yTitle ?? SYMBOL.p, axis: logAxis([floor, 1], HEIGHT, "y") } as const;
   // one colour legend, from the points layer; the other layers share its scale but draw none
   const quiet = { ...color, legend: null };
-  const marks = [
-    ...(rows.some((r) => r.bound !== null) ? [NONE_COLLAPSED] : []),
-    ...(rows.some((r) => r.cut !== null) ? [CUT_BELOW] : []),
-  ];
-  const shapeScale = { domain: marks, range: marks.map((m) => (m === NONE_COLLAPSED ? "triangle-down" : DOWN_ARROW)) };
-  const shape = (what: string) => ({ datum: what, type: "nominal", title: null, scale: shapeScale, legend: { symbolFillColor: "transparent", symbolStrokeColor: REFERENCE_COLOR, symbolStrokeWidth: 1.5 } });
 
   const layers: unknown[] = [
     { mark: { type: "area", opacity: 0.16 }, encoding: { x, y: { ...y, field: "low" }, y2: { field: "high" }, color: quiet } },
@@ -84,20 +78,7 @@ export function probabilityLinesSpec<T extends LrRow>(
       encoding: { x: xMark, y: { ...y, field: "shown" }, color, tooltip: [{ field: series }, { field: "lr" }, { field: "p" }, { field: "lo" }, { field: "hi" }] },
     },
   ];
-  if (marks.includes(NONE_COLLAPSED)) {
-    layers.push({
-      transform: [{ filter: "datum.bound !== null" }],
-      mark: { type: "point", filled: false, strokeWidth: 1.5, opacity: 1 },
-      encoding: { x: xMark, y: { ...y, field: "bound" }, color: quiet, shape: shape(NONE_COLLAPSED) },
-    });
-  }
-  if (marks.includes(CUT_BELOW)) {
-    layers.push({
-      transform: [{ filter: "datum.cut !== null" }],
-      mark: { type: "point", filled: false, strokeWidth: 1.3, size: 50, opacity: 1 },
-      encoding: { x: xMark, y: { ...y, field: "cut" }, color: quiet, shape: shape(CUT_BELOW) },
-    });
-  }
+  layers.push(...boundMarkerLayers(rows, xMark, y, quiet));
   if (options.guide) layers.push(...guideLayers(options.guide, xMin, xMax, floor));
   const subtitle = [...[options.subtitle ?? []].flat(), ...(dodged ? ["markers that would coincide are spread sideways"] : [])];
   return {
@@ -107,9 +88,6 @@ export function probabilityLinesSpec<T extends LrRow>(
     resolve: { legend: { color: "independent" } },
   } as unknown as TopLevelSpec;
 }
-
-/** An arrow pointing down, as a vega symbol path (unit square): "the interval goes on below". */
-export const DOWN_ARROW = "M0,1L-0.7,0.1H-0.22V-1H0.22V0.1H0.7Z";
 
 /** The dashed guide line, clipped to the plot; its label is a legend entry (a label in the plot would cover data). */
 function guideLayers(g: SlopeGuide, xMin: number, xMax: number, floor: number): unknown[] {

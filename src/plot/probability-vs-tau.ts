@@ -1,9 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { PredictedPoint, ProbabilityPoint } from "./data.ts";
 import { floor125, logAxis, logExtent } from "./log-scale.ts";
-import { CUT_BELOW, dodgeOffsets, identicalSeries, NONE_COLLAPSED, probabilityFloor, toLogRow } from "./probability-rows.ts";
-import { DOWN_ARROW } from "./probability-vs-lr.ts";
-import { frame, HEIGHT, OKABE_ITO, REFERENCE_COLOR, SYMBOL, WIDTH } from "./theme.ts";
+import { boundMarkerLayers, dodgeOffsets, identicalSeries, probabilityFloor, toLogRow } from "./probability-rows.ts";
+import { frame, HEIGHT, OKABE_ITO, SYMBOL, WIDTH } from "./theme.ts";
 
 /** A measured P at one setting, placed at its tau; `series` names the family it belongs to. */
 export type TauPoint = Pick<ProbabilityPoint, "lr" | "gamma" | "batch" | "steps" | "p" | "lo" | "hi"> & {
@@ -55,9 +54,6 @@ export function probabilityVsTauSpec(points: readonly TauPoint[], options: Proba
   const y = { type: "quantitative", scale: { type: "log", domain: [floor, 1], nice: false }, title: SYMBOL.p, axis: logAxis([floor, 1], HEIGHT, "y") } as const;
   const color = { field: "series", type: "nominal", title: null, sort: order, scale: { domain: order, range: [...OKABE_ITO] } } as const;
   const quiet = { ...color, legend: null };
-  const marks = [...(rows.some((r) => r.bound !== null) ? [NONE_COLLAPSED] : []), ...(rows.some((r) => r.cut !== null) ? [CUT_BELOW] : [])];
-  const shapeScale = { domain: marks, range: marks.map((m) => (m === NONE_COLLAPSED ? "triangle-down" : DOWN_ARROW)) };
-  const shape = (what: string) => ({ datum: what, type: "nominal", title: null, scale: shapeScale, legend: { symbolFillColor: "transparent", symbolStrokeColor: REFERENCE_COLOR, symbolStrokeWidth: 1.5 } });
   const layers: unknown[] = [];
   if (perSeries.length > 1) {
     layers.push({
@@ -74,20 +70,7 @@ export function probabilityVsTauSpec(points: readonly TauPoint[], options: Proba
       encoding: { x: xMark, y: { ...y, field: "shown" }, color, tooltip: [{ field: "series" }, { field: "lr" }, { field: "gamma" }, { field: "tau" }, { field: "p" }] },
     },
   );
-  if (marks.includes(NONE_COLLAPSED)) {
-    layers.push({
-      transform: [{ filter: "datum.bound !== null" }],
-      mark: { type: "point", filled: false, strokeWidth: 1.5, opacity: 1 },
-      encoding: { x: xMark, y: { ...y, field: "bound" }, color: quiet, shape: shape(NONE_COLLAPSED) },
-    });
-  }
-  if (marks.includes(CUT_BELOW)) {
-    layers.push({
-      transform: [{ filter: "datum.cut !== null" }],
-      mark: { type: "point", filled: false, strokeWidth: 1.3, size: 50, opacity: 1 },
-      encoding: { x: xMark, y: { ...y, field: "cut" }, color: quiet, shape: shape(CUT_BELOW) },
-    });
-  }
+  layers.push(...boundMarkerLayers(rows, xMark, y, quiet));
   const lines = predicted.map((q) => ({ ...q, what: q.curve ?? options.predictedLabel ?? "prediction" }));
   const curves = [...new Set(lines.map((q) => q.what))];
   if (lines.length > 1) {
