@@ -1,22 +1,12 @@
 /** The command line: output, config files, and every error path (one line, exit 2, no file). */
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./temp-dirs.ts";
 
-/** Temporary folders of this file, removed when its tests end (they were left in /tmp before). */
-const tempDirs: string[] = [];
-after(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "bn-collapse.mjs");

@@ -1,24 +1,14 @@
 /** `bn-collapse fit` on the command line: output, help, and the one-line errors with exit code 2. */
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadCommand, main } from "../src/cli/main.ts";
 import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { stringifyResults } from "../src/solution/json.ts";
+import { tempDir } from "./temp-dirs.ts";
 
-/** Temporary folders of this file, removed when its tests end (they were left in /tmp before). */
-const tempDirs: string[] = [];
-after(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
 
 const dir = tempDir("bnc-fit-");
 
