@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCommand, main } from "../src/cli/main.ts";
+import { cli } from "./in-process-cli.ts";
 import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { stringifyResults } from "../src/solution/json.ts";
@@ -11,22 +11,6 @@ import { tempDir } from "./temp-dirs.ts";
 
 
 const dir = tempDir("bnc-fit-");
-
-/** Runs the CLI in this process (a spawned CLI takes seconds to load), capturing its output. */
-async function cli(args: string[]) {
-  await loadCommand(args[0]); // before capturing: loading yields to the event loop, where the test runner reports
-  let stdout = "", stderr = "";
-  const out = process.stdout.write, err = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 function oneLineError(r: Awaited<ReturnType<typeof cli>>, pattern: RegExp) {
   assert.equal(r.code, 2, r.stderr);

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadCommand, main } from "../src/cli/main.ts";
+import { cli } from "./in-process-cli.ts";
 import { resolveSweep } from "../src/ensemble/problem.ts";
 import { runSweep } from "../src/ensemble/sweep.ts";
 import { fitSweep, type FitReport } from "../src/analysis/fit-sweep.ts";
@@ -20,21 +20,6 @@ import { summaryCells } from "../src/analysis/text.ts";
 import type { LineFit, PooledFit } from "../src/analysis/scaling.ts";
 import { stringifyResults } from "../src/solution/json.ts";
 import { ConfigError } from "../src/model/errors.ts";
-
-/** Runs the CLI in this process, capturing stdout. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  await loadCommand(args[0]); // before capturing: loading yields to the event loop, where the test runner reports
-  let stdout = "", stderr = "";
-  const out = process.stdout.write, err = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 /** The README's `sweep` command of the `fit` section, as arguments (continuation lines joined). */
 function readmeGridArgs(): string[] {
