@@ -18,6 +18,6 @@ export const RECOVERY_EXPERIMENTS: Experiment[] = [
     figure: "recovery",
     claim:
       "psBN makes saturated parameters trainable again (the paper); revive is our reconstruction of that property (docs/psbn.md): units that enter the dead region come back, so the fraction in the collapsed region (r ≤ −3, as docs/psbn.md counts it) falls back towards 0 under revive while BN's stays; rshift removes the noise-driven drift of r, so fewer units get there at all. Task: pre-train on a sparse teacher, then fine-tune on teacher (1, 0) with label noise 8 at η = 0.06.",
-    measurements: [norm("BN", "bn"), norm("revive", "revive"), norm("rshift", "rshift")],
+    measurements: [norm("BN", "bn"), norm("revive", "revive"), norm("learned shift (rshift)", "rshift")],
   },
 ];

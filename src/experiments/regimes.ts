@@ -108,7 +108,7 @@ export const REGIME_EXPERIMENTS: Experiment[] = [
     measurements: [
       sweep("BN", { ...FINE_TUNE_TASK, norm: "bn" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
       sweep("revive", { ...FINE_TUNE_TASK, norm: "revive" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
-      sweep("rshift", { ...FINE_TUNE_TASK, norm: "rshift" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
+      sweep("learned shift (rshift)", { ...FINE_TUNE_TASK, norm: "rshift" }, [0.02, 0.03, 0.045, 0.06, 0.09], 400),
     ],
     options: { legendTitle: "norm" },
   },
